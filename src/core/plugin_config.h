@@ -1,0 +1,67 @@
+// The plugin's init config (SPEC §8): parsing, validation and JSON schema.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace libcontainer {
+
+// Accepted spellings: "trace", "debug", "info", "warn"/"warning", "error",
+// plus "notice" (-> info) and "critical"/"fatal" (-> error).
+enum class LogLevel { kTrace, kDebug, kInfo, kWarning, kError };
+std::string_view LogLevelName(LogLevel level);
+
+struct EngineSockets {
+  bool enabled = true;
+  std::vector<std::string> sockets;  // without $HOST_ROOT; the engine prefixes it
+};
+
+struct StaticContainerConfig {
+  bool enabled = false;
+  std::string container_id, container_name, container_image;
+};
+
+// Bits of PluginConfig::hooks: which engine events trigger an inspect.
+inline constexpr uint32_t kHookCreate = 1, kHookStart = 2;
+
+struct PluginConfig {
+  uint32_t label_max_len = 100;
+  bool with_size = false;
+  uint32_t hooks = kHookCreate;
+  LogLevel log_level = LogLevel::kWarning;  // "log_level" or its alias "verbosity"
+  // SPEC §7 default sockets. Podman lists the root socket only: discovering
+  // rootless sockets (/run/user/<uid>/...) is the podman engine's job.
+  EngineSockets docker{true, {"/var/run/docker.sock"}};
+  EngineSockets podman{true, {"/run/podman/podman.sock"}};
+  EngineSockets containerd{true,
+                           {"/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
+                            "/run/host-containerd/containerd.sock"}};
+  EngineSockets cri{true,
+                    {"/run/containerd/containerd.sock", "/run/crio/crio.sock",
+                     "/run/k3s/containerd/containerd.sock", "/run/host-containerd/containerd.sock"}};
+  bool lxc = true, libvirt_lxc = true, bpm = true;
+  StaticContainerConfig static_container;
+
+  // Additions of ours (not in the reference; document in the README):
+  // "cgroup_cache_size": entries of the cgroup path -> container id cache, 16..1048576.
+  uint32_t cgroup_cache_size = 4096;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "" or whitespace only means all defaults. Unknown keys (at any level) and
+// wrong types are rejected with a ConfigError whose message names the key
+// path, e.g. `engines.docker.sockets[1]: expected string`.
+PluginConfig ParsePluginConfig(std::string_view json);
+
+// Draft-04 JSON schema describing exactly what ParsePluginConfig accepts
+// (returned by plugin_get_init_schema).
+const std::string& PluginConfigSchema();
+
+}  // namespace libcontainer
