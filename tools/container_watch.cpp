@@ -1,22 +1,26 @@
-// container-watch: loads libcontainer.so the way Falco does (through the test
-// host) and prints, one JSON line each, the containers the plugin knows about.
+// container-watch: runs the plugin's engine watchers outside Falco and prints
+// one JSON line per container added or removed (the plugin's own payload).
 //
-// Until the engine watchers land, what it knows comes from this machine's
-// processes: every /proc entry is offered as a thread, the plugin tags them
-// from their cgroups at capture open, and cgroup-only engines (lxc,
-// libvirt-lxc, bpm, static) produce full records.
+// --proc instead loads libcontainer.so the way Falco does (through the test
+// host), offers every /proc entry as a thread and prints what the plugin
+// derives from cgroups alone (cgroup-only engines: lxc, libvirt-lxc, bpm,
+// static). --fields / --schema print the plugin's field table / config schema.
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 
+#include "core/container_json.h"
+#include "core/plugin_config.h"
+#include "engines/engine_factory.h"
 #include "host/event_builder.h"
 #include "host/plugin_host.h"
 
@@ -25,13 +29,93 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 
 void Usage() {
-  std::cerr << "usage: container-watch [--once] [--interval SECONDS] [--config JSON|@FILE] [--plugin PATH]\n"
-               "                       [--fields] [--schema]\n"
-               "  --once       list the containers seen now and exit\n"
-               "  --interval   seconds between scans when following (default 1)\n"
-               "  --config     the plugin's init config (same schema as in Falco)\n"
-               "  --fields     print the plugin's fields table and exit\n"
-               "  --schema     print the plugin's init config schema and exit\n";
+  std::cerr
+      << "usage: container-watch [--once] [--timeout SECONDS] [--config JSON|@FILE]\n"
+         "       container-watch --proc [--once] [--interval SECONDS] [--config JSON|@FILE] [--plugin PATH]\n"
+         "       container-watch --fields | --schema [--plugin PATH]\n"
+         "  --once       list the containers that exist now and exit\n"
+         "  --timeout    with --once: how long to wait for the engines (default 5)\n"
+         "  --config     the plugin's init config (same schema as in Falco; default: every engine\n"
+         "               on its default sockets, prefixed with $HOST_ROOT)\n"
+         "  --proc       derive containers from this machine's /proc cgroups through the plugin\n"
+         "  --interval   with --proc: seconds between scans when following (default 1)\n"
+         "  --fields     print the plugin's fields table and exit\n"
+         "  --schema     print the plugin's init config schema and exit\n";
+}
+
+class StderrLogger : public libcontainer::Logger {
+ public:
+  explicit StderrLogger(libcontainer::LogLevel level) : level_(level) {}
+  bool Enabled(libcontainer::LogLevel level) const override { return level >= level_; }
+  void Log(libcontainer::LogLevel level, std::string_view message) const override {
+    if (!Enabled(level)) return;
+    std::lock_guard lock(mutex_);
+    std::cerr << "container-watch: [" << libcontainer::LogLevelName(level) << "] " << message << std::endl;
+  }
+
+ private:
+  libcontainer::LogLevel level_;
+  mutable std::mutex mutex_;
+};
+
+// Watcher threads call it concurrently: one line at a time.
+class PrintingSink : public libcontainer::ContainerSink {
+ public:
+  void OnContainer(const libcontainer::ContainerInfo& info) override {
+    Print(libcontainer::ContainerToJson(info));
+  }
+  void OnContainerRemoved(const libcontainer::ContainerInfo& info) override {
+    auto json = nlohmann::json::parse(libcontainer::ContainerToJson(info));
+    Print(nlohmann::json{{"container_removed", json["container"]}}.dump());
+  }
+  size_t printed() const { return printed_; }
+
+ private:
+  void Print(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    std::cout << line << std::endl;
+    ++printed_;
+  }
+  std::mutex mutex_;
+  size_t printed_ = 0;
+};
+
+int RunEngines(const std::string& config_text, bool once, double timeout_seconds) {
+  libcontainer::PluginConfig config;
+  try {
+    config = libcontainer::ParsePluginConfig(config_text);
+  } catch (const libcontainer::ConfigError& e) {
+    std::cerr << "container-watch: invalid config: " << e.what() << "\n";
+    return 2;
+  }
+  StderrLogger logger(config.log_level);
+  PrintingSink sink;
+  auto engines = libcontainer::CreateEngines(config, libcontainer::HostRootFromEnvironment(), logger);
+  if (engines.empty()) {
+    std::cerr << "container-watch: no engine enabled in the config\n";
+    return 2;
+  }
+  for (auto& engine : engines) engine->Start(sink);
+  if (once) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+    for (auto& engine : engines) {
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      engine->WaitForInitialList(std::max(left, std::chrono::milliseconds(0)));
+    }
+  } else {
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& engine : engines) engine->Stop();
+  for (const auto& engine : engines) {
+    const auto stats = engine->stats();
+    std::cerr << "container-watch: " << engine->name() << ": "
+              << (stats.connected ? "connected" : "not reachable")
+              << (stats.last_error.empty() ? "" : " (" + stats.last_error + ")") << ", " << stats.events
+              << " events, " << stats.inspect_errors << " inspect errors\n";
+  }
+  std::cerr << "container-watch: " << sink.printed() << " container records printed\n";
+  return 0;
 }
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -112,8 +196,9 @@ std::map<std::string, nlohmann::json> Snapshot(testhost::PluginHost& host) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool once = false, fields = false, schema = false;
+  bool once = false, fields = false, schema = false, proc = false;
   double interval = 1.0;
+  double timeout = 5.0;
   std::string config;
   std::string plugin_path = LIBCONTAINER_PLUGIN_PATH;
   for (int i = 1; i < argc; ++i) {
@@ -131,8 +216,12 @@ int main(int argc, char** argv) {
       fields = true;
     } else if (arg == "--schema") {
       schema = true;
+    } else if (arg == "--proc") {
+      proc = true;
     } else if (arg == "--interval") {
       interval = std::stod(value());
+    } else if (arg == "--timeout") {
+      timeout = std::stod(value());
     } else if (arg == "--config") {
       config = value();
       if (!config.empty() && config[0] == '@') config = ReadFile(config.substr(1));
@@ -147,6 +236,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+
+  std::signal(SIGINT, [](int) { g_stop = 1; });
+  std::signal(SIGTERM, [](int) { g_stop = 1; });
+  if (!fields && !schema && !proc) return RunEngines(config, once, timeout);
 
   std::string error;
   auto host = testhost::PluginHost::Load(plugin_path, &error);
@@ -172,8 +265,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   host->EnableAsync();
-  std::signal(SIGINT, [](int) { g_stop = 1; });
-  std::signal(SIGTERM, [](int) { g_stop = 1; });
 
   std::map<std::string, nlohmann::json> known;
   do {

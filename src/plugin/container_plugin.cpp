@@ -5,6 +5,7 @@
 #include "core/container_json.h"
 #include "core/event_codec.h"
 #include "core/field_table.h"
+#include "engines/engine_factory.h"
 
 namespace libcontainer {
 namespace {
@@ -34,6 +35,9 @@ bool IsContainerEventType(uint16_t type) {
 bool HasProbes(const ContainerInfo& info) {
   return info.healthcheck.has_value() || info.liveness_probe.has_value() || info.readiness_probe.has_value();
 }
+
+// Bounds the ids remembered as asked for: container churn must not grow it.
+constexpr size_t kMaxUnknownIds = 4096;
 
 // Walking further up than this is a loop in a corrupt table, not a real tree.
 constexpr int kMaxAncestorWalk = 64;
@@ -70,7 +74,8 @@ ContainerPlugin::ContainerPlugin(const ss_plugin_init_input& input)
       emitter_(logger_),
       containers_table_(cache_),
       matcher_(MatcherOptions{config_.lxc, config_.libvirt_lxc, config_.bpm}),
-      match_cache_(matcher_, config_.cgroup_cache_size) {
+      match_cache_(matcher_, config_.cgroup_cache_size),
+      sink_(emitter_) {
   if (input.tables == nullptr) throw std::runtime_error("host offers no state tables");
   threads_.Init(*input.tables, input.owner);
   if (input.tables->add_table == nullptr ||
@@ -96,6 +101,22 @@ ContainerPlugin::ContainerPlugin(const ss_plugin_init_input& input)
       {"n_async_events_emitted", SS_PLUGIN_METRIC_TYPE_MONOTONIC, {}, SS_PLUGIN_METRIC_VALUE_TYPE_U64},
   };
 
+  // Built now so that config mistakes fail init; started with the async handler.
+  engines_ = CreateEngines(config_, HostRootFromEnvironment(), logger_);
+  for (const auto& engine : engines_) {
+    for (const char* stat :
+         {"connected", "events", "inspect_errors", "reconnects", "lookups", "lookup_failures"}) {
+      engine_metric_names_.push_back("n_" + std::string(engine->name()) + "_" + stat);
+    }
+  }
+  for (size_t i = 0; i < engine_metric_names_.size(); ++i) {
+    const bool gauge = i % 6 == 0;
+    metrics_.push_back({engine_metric_names_[i].c_str(),
+                        gauge ? SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC : SS_PLUGIN_METRIC_TYPE_MONOTONIC,
+                        {},
+                        SS_PLUGIN_METRIC_VALUE_TYPE_U64});
+  }
+
   std::string engines = "cgroup-only engines:";
   if (config_.lxc) engines += " lxc";
   if (config_.libvirt_lxc) engines += " libvirt_lxc";
@@ -104,13 +125,34 @@ ContainerPlugin::ContainerPlugin(const ss_plugin_init_input& input)
   logger_.Info(engines);
 }
 
+ContainerPlugin::~ContainerPlugin() {
+  StopEngines();
+}
+
 ss_plugin_rc ContainerPlugin::SetAsyncEventHandler(ss_plugin_owner_t* owner,
                                                    ss_plugin_async_event_handler_t handler) {
-  emitter_.SetHandler(owner, handler);
-  if (handler != nullptr && static_container_ != nullptr) {
-    emitter_.Emit(kContainerEventName, ContainerToJson(*static_container_));
+  if (handler == nullptr) {
+    // Watchers must be quiet before the handler goes away.
+    StopEngines();
+    emitter_.SetHandler(owner, nullptr);
+    return SS_PLUGIN_SUCCESS;
   }
+  emitter_.SetHandler(owner, handler);
+  if (static_container_ != nullptr) emitter_.Emit(kContainerEventName, ContainerToJson(*static_container_));
+  StartEngines();
   return SS_PLUGIN_SUCCESS;
+}
+
+void ContainerPlugin::StartEngines() {
+  if (engines_running_) return;
+  for (auto& engine : engines_) engine->Start(sink_);
+  engines_running_ = true;
+}
+
+void ContainerPlugin::StopEngines() {
+  if (!engines_running_) return;
+  for (auto& engine : engines_) engine->Stop();
+  engines_running_ = false;
 }
 
 ss_plugin_rc ContainerPlugin::ParseEvent(const ss_plugin_event_input& event,
@@ -217,9 +259,13 @@ bool ContainerPlugin::TagThread(const Reader& r, const Writer& w, ss_plugin_tabl
     if (match->metadata_from_cgroup) {
       AddCgroupOnlyContainer(*match);
       info = cache_.Find(id_buffer_);
-    } else if (unknown_ids_.size() < 4096 && unknown_ids_.insert(id_buffer_).second) {
-      // Engines fetch these on demand; until then only container.id works.
+    } else if (unknown_ids_.size() < kMaxUnknownIds && unknown_ids_.insert(id_buffer_).second) {
+      // Until an engine answers only container.id works; asked once per id,
+      // the engines retry on their side.
       Bump(counters_.unknown_ids);
+      if (engines_running_) {
+        for (auto& engine : engines_) engine->RequestLookup(match->full_id);
+      }
     }
   }
   return threads_.SetCategory(w, entry, static_cast<uint16_t>(Categorize(r, entry, info)));
@@ -468,7 +514,16 @@ ss_plugin_metric* ContainerPlugin::Metrics(uint32_t* count) {
       counters_.malformed_events.load(std::memory_order_relaxed),
       emitter_.emitted(),
   };
-  for (size_t i = 0; i < metrics_.size(); ++i) metrics_[i].value.u64 = values[i];
+  constexpr size_t kCoreMetrics = sizeof(values) / sizeof(values[0]);
+  for (size_t i = 0; i < kCoreMetrics; ++i) metrics_[i].value.u64 = values[i];
+  size_t next = kCoreMetrics;
+  for (const auto& engine : engines_) {
+    const auto stats = engine->stats();
+    for (uint64_t value : {uint64_t{stats.connected}, stats.events, stats.inspect_errors, stats.reconnects,
+                           stats.lookups, stats.lookup_failures}) {
+      metrics_[next++].value.u64 = value;
+    }
+  }
   *count = static_cast<uint32_t>(metrics_.size());
   return metrics_.data();
 }

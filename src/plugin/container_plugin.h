@@ -16,8 +16,10 @@
 #include "core/event_codec.h"
 #include "core/field_extractor.h"
 #include "core/plugin_config.h"
+#include "engines/container_engine.h"
 #include "plugin/async_emitter.h"
 #include "plugin/containers_table.h"
+#include "plugin/engine_sink.h"
 #include "plugin/host_logger.h"
 #include "plugin/plugin_api.h"
 #include "plugin/thread_table.h"
@@ -28,6 +30,7 @@ class ContainerPlugin {
  public:
   // Throws ConfigError or std::runtime_error with a message for the host.
   explicit ContainerPlugin(const ss_plugin_init_input& input);
+  ~ContainerPlugin();
   ContainerPlugin(const ContainerPlugin&) = delete;
   ContainerPlugin& operator=(const ContainerPlugin&) = delete;
 
@@ -52,6 +55,8 @@ class ContainerPlugin {
   // lxc, libvirt-lxc, bpm: the cgroup is all we will ever know.
   void AddCgroupOnlyContainer(const CgroupMatch& match);
   void OnProcExit(const Reader& r, int64_t tid);
+  void StartEngines();
+  void StopEngines();
   void OnContainerEvent(uint64_t evtnum, std::string_view json, bool removed);
   void OnLegacyContainer(uint64_t evtnum, std::shared_ptr<ContainerInfo> info);
   void Store(uint64_t evtnum, std::shared_ptr<const ContainerInfo> info, bool removed);
@@ -79,6 +84,9 @@ class ContainerPlugin {
   CgroupMatcher matcher_;
   CgroupMatchCache match_cache_;
   std::shared_ptr<const ContainerInfo> static_container_;
+  AsyncEventSink sink_;
+  std::vector<std::unique_ptr<ContainerEngine>> engines_;
+  bool engines_running_ = false;
 
   // Parse scratch, kept to avoid allocating per event.
   std::string id_buffer_;
@@ -106,6 +114,8 @@ class ContainerPlugin {
     std::atomic<uint64_t> malformed_events{0};
   } counters_;
   std::vector<ss_plugin_metric> metrics_;
+  // Names of the per-engine metrics; metrics_ points into them.
+  std::vector<std::string> engine_metric_names_;
 };
 
 }  // namespace libcontainer

@@ -3,25 +3,21 @@
 
 #include <string_view>
 
+#include "core/logger.h"
 #include "core/plugin_config.h"
 #include "plugin/plugin_api.h"
 
 namespace libcontainer {
 
-class HostLogger {
+class HostLogger : public Logger {
  public:
   HostLogger() = default;
   HostLogger(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn, LogLevel level)
       : owner_(owner), log_fn_(log_fn), level_(level) {}
 
-  bool Enabled(LogLevel level) const { return log_fn_ != nullptr && level >= level_; }
+  bool Enabled(LogLevel level) const override { return log_fn_ != nullptr && level >= level_; }
   // Safe from any thread: the host's logger is.
-  void Log(LogLevel level, std::string_view message) const;
-
-  void Error(std::string_view m) const { Log(LogLevel::kError, m); }
-  void Warning(std::string_view m) const { Log(LogLevel::kWarning, m); }
-  void Info(std::string_view m) const { Log(LogLevel::kInfo, m); }
-  void Debug(std::string_view m) const { Log(LogLevel::kDebug, m); }
+  void Log(LogLevel level, std::string_view message) const override;
 
  private:
   ss_plugin_owner_t* owner_ = nullptr;

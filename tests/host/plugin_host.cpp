@@ -236,7 +236,9 @@ struct PluginHost::Callbacks {
 std::unique_ptr<PluginHost> PluginHost::Load(const std::string& so_path, std::string* error) {
   std::string ignored;
   if (error == nullptr) error = &ignored;
-  void* dl = dlopen(so_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // NODELETE: LeakSanitizer's exit-time scan crashes on the dynamic TLS of
+  // libraries already unloaded (libcurl/OpenSSL pulled in by the plugin).
+  void* dl = dlopen(so_path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (dl == nullptr) {
     const char* why = dlerror();
     *error = "dlopen " + so_path + ": " + (why == nullptr ? "unknown error" : why);

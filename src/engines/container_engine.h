@@ -1,0 +1,52 @@
+// The interface every engine watcher implements (docker, podman, containerd,
+// cri). Watchers run on their own threads and hand finished records to a
+// sink; the plugin's sink turns them into async events, so nothing is shared
+// with the event thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/container_info.h"
+
+namespace libcontainer {
+
+// Receives records from watcher threads; implementations must be thread-safe.
+class ContainerSink {
+ public:
+  virtual ~ContainerSink() = default;
+  // A container was created, started, listed or looked up.
+  virtual void OnContainer(const ContainerInfo& info) = 0;
+  virtual void OnContainerRemoved(const ContainerInfo& info) = 0;
+};
+
+class ContainerEngine {
+ public:
+  struct Stats {
+    bool connected = false;
+    uint64_t events = 0;           // engine events received
+    uint64_t inspect_errors = 0;   // inspect/status calls that failed
+    uint64_t reconnects = 0;       // times the engine was (re)connected after a failure
+    uint64_t lookups = 0;          // on-demand lookups requested
+    uint64_t lookup_failures = 0;  // on-demand lookups given up
+    std::string last_error;        // why the engine is not connected, for operators
+  };
+
+  virtual ~ContainerEngine() = default;
+  virtual std::string_view name() const = 0;
+  // Starts the watcher threads and returns at once: it never waits for the engine.
+  virtual void Start(ContainerSink& sink) = 0;
+  // Stops promptly and joins every thread.
+  virtual void Stop() = 0;
+  // Asks for one container by id (short or full). Never blocks; the answer,
+  // if there is one, arrives through the sink.
+  virtual void RequestLookup(std::string_view id) = 0;
+  virtual Stats stats() const = 0;
+  // For one-shot listing (the CLI's --once): true once every socket has been
+  // listed or found unreachable, false if the timeout passed first.
+  virtual bool WaitForInitialList(std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace libcontainer

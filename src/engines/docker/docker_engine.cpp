@@ -1,0 +1,137 @@
+#include "engines/docker/docker_engine.h"
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "engines/docker/docker_decoder.h"
+
+namespace libcontainer {
+namespace {
+
+bool ParseApiVersion(std::string_view text, int* major, int* minor) {
+  char tail = 0;
+  const std::string copy(text);
+  return std::sscanf(copy.c_str(), "%d.%d%c", major, minor, &tail) == 2;
+}
+
+class DockerDialect final : public HttpEngineDialect {
+ public:
+  explicit DockerDialect(const PluginConfig& config)
+      : options_{config.label_max_len, config.with_size}, hooks_(config.hooks) {}
+
+  ContainerType type() const override { return ContainerType::kDocker; }
+
+  // min(server ApiVersion, 1.41): never above what the server speaks, and
+  // never above what our decoders were written for.
+  bool Negotiate(std::string_view version_body, std::string* prefix, std::string* version,
+                 std::string* error) const override {
+    const nlohmann::json doc = nlohmann::json::parse(version_body, nullptr, /*allow_exceptions=*/false);
+    const auto it = doc.is_object() ? doc.find("ApiVersion") : doc.end();
+    int major = 0, minor = 0, max_major = 0, max_minor = 0;
+    if (it == doc.end() || !it->is_string() || !ParseApiVersion(it->get<std::string>(), &major, &minor)) {
+      *error = "no ApiVersion in /version";
+      return false;
+    }
+    ParseApiVersion(kDockerMaxApiVersion, &max_major, &max_minor);
+    const bool newer = major > max_major || (major == max_major && minor > max_minor);
+    *version =
+        newer ? std::string(kDockerMaxApiVersion) : std::to_string(major) + "." + std::to_string(minor);
+    *prefix = "/v" + *version;
+    return true;
+  }
+
+  std::string ListPath(std::string_view prefix) const override {
+    return std::string(prefix) + "/containers/json?all=true";
+  }
+
+  std::optional<std::vector<std::string>> DecodeList(std::string_view body,
+                                                     std::string* error) const override {
+    return DecodeDockerContainerList(body, error);
+  }
+
+  std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
+    std::string actions;
+    if (hooks_ & kHookCreate) actions += R"("create",)";
+    if (hooks_ & kHookStart) actions += R"("start",)";
+    actions += R"("destroy")";
+    const std::string filters = R"({"type":["container"],"event":[)" + actions + "]}";
+    return std::string(prefix) + "/events?since=" + std::to_string(since_seconds) +
+           "&filters=" + UnixHttpClient::PercentEncode(filters);
+  }
+
+  std::optional<EngineEvent> DecodeEvent(std::string_view line) const override {
+    return DecodeDockerEvent(line);
+  }
+
+  InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
+                        std::string* error) const override {
+    const std::string base = std::string(prefix) + "/containers/";
+    EngineHttp::Result result = http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" +
+                                         (options_.with_size ? "?size=true" : ""));
+    if (!result.ok()) return InspectStatusOf(result, error);
+    std::optional<ContainerInfo> decoded = DecodeDockerInspect(result.body, options_, error);
+    if (!decoded) {
+      *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
+      return InspectStatus::kBadResponse;
+    }
+    // The image's RepoDigests carry the digest the container inspect lacks.
+    // Best effort: a failure leaves those fields as the name gave them.
+    const std::string& image = decoded->image_id.empty() ? decoded->image : decoded->image_id;
+    if (!image.empty()) {
+      EngineHttp::Result image_result = http.Get(std::string(prefix) + "/images/" + image + "/json");
+      if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+      if (image_result.ok()) ApplyDockerImageInspect(image_result.body, &*decoded);
+    }
+    // `container:<id>` network mode: the IP is the other container's.
+    if (const auto other = DockerNetworkModeContainer(result.body)) {
+      EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
+      if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+      if (other_result.ok()) {
+        if (auto other_info = DecodeDockerInspect(other_result.body, options_, nullptr)) {
+          decoded->ip = other_info->ip;
+        }
+      }
+    }
+    *info = std::move(*decoded);
+    return InspectStatus::kFound;
+  }
+
+ private:
+  const DecodeOptions options_;
+  const uint32_t hooks_;
+};
+
+}  // namespace
+
+DockerEngine::DockerEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
+                           EngineTiming timing)
+    : sockets_(std::move(sockets)),
+      watcher_("docker", std::make_unique<DockerDialect>(config), config.hooks, logger, timing) {}
+
+DockerEngine::~DockerEngine() {
+  Stop();
+}
+
+void DockerEngine::Start(ContainerSink& sink) {
+  watcher_.Start(sink, sockets_, /*more_sockets_coming=*/false);
+}
+
+void DockerEngine::Stop() {
+  watcher_.Stop();
+}
+
+void DockerEngine::RequestLookup(std::string_view id) {
+  watcher_.RequestLookup(id);
+}
+
+ContainerEngine::Stats DockerEngine::stats() const {
+  return watcher_.stats();
+}
+
+bool DockerEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
+  return watcher_.WaitForInitialList(timeout);
+}
+
+}  // namespace libcontainer

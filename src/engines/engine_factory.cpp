@@ -1,0 +1,47 @@
+#include "engines/engine_factory.h"
+
+#include <cstdlib>
+
+#include "engines/docker/docker_engine.h"
+#include "engines/podman/podman_engine.h"
+
+namespace libcontainer {
+namespace {
+
+std::vector<std::string> Prefixed(const std::string& host_root, const std::vector<std::string>& sockets) {
+  std::vector<std::string> out;
+  out.reserve(sockets.size());
+  for (const auto& socket : sockets) out.push_back(WithHostRoot(host_root, socket));
+  return out;
+}
+
+}  // namespace
+
+std::string HostRootFromEnvironment() {
+  const char* value = std::getenv("HOST_ROOT");
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string WithHostRoot(const std::string& host_root, const std::string& path) {
+  if (host_root.empty()) return path;
+  std::string root = host_root;
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  return root + (path.empty() || path.front() != '/' ? "/" : "") + path;
+}
+
+std::vector<std::unique_ptr<ContainerEngine>> CreateEngines(const PluginConfig& config,
+                                                            const std::string& host_root,
+                                                            const Logger& logger) {
+  std::vector<std::unique_ptr<ContainerEngine>> engines;
+  if (config.docker.enabled) {
+    engines.push_back(
+        std::make_unique<DockerEngine>(Prefixed(host_root, config.docker.sockets), config, logger));
+  }
+  if (config.podman.enabled) {
+    engines.push_back(std::make_unique<PodmanEngine>(Prefixed(host_root, config.podman.sockets), host_root,
+                                                     config, logger));
+  }
+  return engines;
+}
+
+}  // namespace libcontainer

@@ -1,0 +1,26 @@
+// Deadlines and backoffs of the engine watchers, gathered in one struct so
+// tests can shrink them. The defaults are what the plugin runs with.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace libcontainer {
+
+struct EngineTiming {
+  // Every request (ping, version, list, inspect) and the wait for the event
+  // stream's response headers.
+  std::chrono::milliseconds request_deadline{2000};
+  // Reconnect backoff per socket: starts here, doubles per failure, capped.
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5000};
+  // On-demand lookups: a container may not be visible yet when the parser
+  // first sees it, so an id that is not found is retried with doubling delays.
+  int lookup_attempts = 6;
+  std::chrono::milliseconds lookup_retry_initial{50};
+  size_t lookup_queue_capacity = 256;
+  // How often podman looks for rootless users' sockets that appeared.
+  std::chrono::milliseconds rootless_rescan{2000};
+};
+
+}  // namespace libcontainer

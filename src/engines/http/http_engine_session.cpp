@@ -1,0 +1,445 @@
+#include "engines/http/http_engine_session.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace libcontainer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Engine text quoted in log lines is cut to this length.
+constexpr size_t kMaxQuotedBytes = 200;
+
+std::string Quote(std::string_view text) {
+  if (text.size() <= kMaxQuotedBytes) return std::string(text);
+  return std::string(text.substr(0, kMaxQuotedBytes)) + "...";
+}
+
+// UnixHttpClient reports a non-2xx stream as "<request>: HTTP <status>: <body>".
+long StatusFromStreamError(const std::string& error) {  // NOLINT(runtime/int)
+  const size_t at = error.find(": HTTP ");
+  if (at == std::string::npos) return 0;
+  return std::strtol(error.c_str() + at + 7, nullptr, 10);
+}
+
+const char* EventKindName(EngineEvent::Kind kind) {
+  switch (kind) {
+    case EngineEvent::Kind::kCreate:
+      return "create";
+    case EngineEvent::Kind::kStart:
+      return "start";
+    case EngineEvent::Kind::kRemove:
+      return "remove";
+    case EngineEvent::Kind::kDie:
+      return "die";
+    case EngineEvent::Kind::kOther:
+      break;
+  }
+  return "other";
+}
+
+}  // namespace
+
+EngineHttp::EngineHttp(std::string socket_path, const std::atomic<bool>& stop,
+                       std::chrono::milliseconds deadline)
+    : client_(std::move(socket_path)), stop_(&stop), deadline_(deadline) {}
+
+EngineHttp::Result EngineHttp::Get(std::string_view path) {
+  Result result;
+  // JSON strings cannot hold raw newlines, so re-joining the lines gives back
+  // an equivalent document.
+  auto on_line = [&result](std::string_view line) {
+    if (!result.body.empty()) result.body += '\n';
+    result.body.append(line);
+  };
+  const auto end = client_.Stream(path, on_line, *stop_, deadline_, deadline_, &result.error);
+  switch (end) {
+    case UnixHttpClient::StreamEnd::kServerClosed:
+      // An error here means the body was cut short.
+      result.outcome = result.error.empty() ? Result::Outcome::kOk : Result::Outcome::kUnreachable;
+      break;
+    case UnixHttpClient::StreamEnd::kStopped:
+      result.outcome = Result::Outcome::kStopped;
+      break;
+    case UnixHttpClient::StreamEnd::kHttpError:
+      result.outcome = Result::Outcome::kHttpError;
+      result.status = StatusFromStreamError(result.error);
+      break;
+    case UnixHttpClient::StreamEnd::kError:
+    case UnixHttpClient::StreamEnd::kIdleTimeout:
+      result.outcome = Result::Outcome::kUnreachable;
+      break;
+  }
+  if (!result.ok()) result.body.clear();
+  return result;
+}
+
+UnixHttpClient::StreamEnd EngineHttp::Stream(std::string_view path,
+                                             const std::function<void(std::string_view)>& on_line,
+                                             std::string* error) {
+  return client_.Stream(path, on_line, *stop_, deadline_, std::chrono::milliseconds{0}, error);
+}
+
+InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error) {
+  if (error) *error = result.error;
+  switch (result.outcome) {
+    case EngineHttp::Result::Outcome::kOk:
+      return InspectStatus::kFound;
+    case EngineHttp::Result::Outcome::kHttpError:
+      return result.status == 404 ? InspectStatus::kNotFound : InspectStatus::kBadResponse;
+    case EngineHttp::Result::Outcome::kUnreachable:
+      return InspectStatus::kUnreachable;
+    case EngineHttp::Result::Outcome::kStopped:
+      break;
+  }
+  return InspectStatus::kStopped;
+}
+
+HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect,
+                                     uint32_t hooks, const Logger& logger, EngineTiming timing)
+    : name_(std::move(name)), dialect_(std::move(dialect)), hooks_(hooks), logger_(logger), timing_(timing) {}
+
+HttpEngineWatcher::~HttpEngineWatcher() {
+  Stop();
+}
+
+void HttpEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string>& sockets,
+                              bool more_sockets_coming) {
+  std::lock_guard lock(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  sink_ = &sink;
+  sockets_pending_ = more_sockets_coming;
+  for (const std::string& socket : sockets) StartSessionLocked(socket);
+  lookup_thread_ = std::thread([this] { RunLookups(); });
+}
+
+void HttpEngineWatcher::AddSocket(const std::string& socket) {
+  std::lock_guard lock(mu_);
+  if (!started_ || stopping_) return;
+  StartSessionLocked(socket);
+}
+
+void HttpEngineWatcher::StartSessionLocked(const std::string& socket) {
+  for (const auto& session : sessions_) {
+    if (session->socket == socket) return;
+  }
+  sessions_.push_back(std::make_unique<Session>(socket));
+  Session* session = sessions_.back().get();
+  session->thread = std::thread([this, session] { RunSession(*session); });
+}
+
+void HttpEngineWatcher::InitialSocketsKnown() {
+  {
+    std::lock_guard lock(mu_);
+    sockets_pending_ = false;
+  }
+  cv_.notify_all();
+}
+
+bool HttpEngineWatcher::SleepUnlessStopped(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mu_);
+  return !cv_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
+void HttpEngineWatcher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    stop_.store(true);
+  }
+  cv_.notify_all();
+  // No session is added once stopping_ is set, so the list is stable.
+  for (const auto& session : sessions_) {
+    if (session->thread.joinable()) session->thread.join();
+  }
+  if (lookup_thread_.joinable()) lookup_thread_.join();
+}
+
+void HttpEngineWatcher::MarkInitialDone(Session& session) {
+  {
+    std::lock_guard lock(mu_);
+    if (session.initial_done) return;
+    session.initial_done = true;
+  }
+  cv_.notify_all();
+}
+
+bool HttpEngineWatcher::WaitForInitialList(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  auto all_done = [this] {
+    if (!started_ || sockets_pending_) return false;
+    return std::all_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->initial_done; });
+  };
+  cv_.wait_for(lock, timeout, [&] { return stopping_ || all_done(); });
+  return all_done();
+}
+
+ContainerEngine::Stats HttpEngineWatcher::stats() const {
+  ContainerEngine::Stats stats;
+  stats.events = events_.load();
+  stats.inspect_errors = inspect_errors_.load();
+  stats.reconnects = reconnects_.load();
+  stats.lookups = lookups_.load();
+  stats.lookup_failures = lookup_failures_.load();
+  std::lock_guard lock(mu_);
+  stats.connected =
+      std::any_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->connected.load(); });
+  stats.last_error = last_error_;
+  return stats;
+}
+
+void HttpEngineWatcher::RunSession(Session& session) {
+  EngineHttp http(session.socket, stop_, timing_.request_deadline);
+  EngineHttp events(session.socket, stop_, timing_.request_deadline);
+  SessionLoop loop;
+  std::chrono::milliseconds backoff = timing_.backoff_initial;
+  while (!stop_.load()) {
+    const std::string error = ConnectAndFollow(session, http, events, loop);
+    if (stop_.load()) break;
+    {
+      std::lock_guard lock(mu_);
+      last_error_ = error;
+    }
+    session.connected.store(false);
+    const bool was_up = std::exchange(loop.up, false);
+    loop.failed_before = true;
+    // A connection that lasted is a fresh outage: retry quickly. One that
+    // flaps keeps backing off.
+    if (was_up && Clock::now() - loop.up_since >= timing_.backoff_max) backoff = timing_.backoff_initial;
+    MarkInitialDone(session);
+    if (!loop.outage_reported) {
+      loop.outage_reported = true;
+      if (was_up) {
+        logger_.Warning(name_ + ": connection lost: " + error + "; reconnecting");
+      } else {
+        // Most hosts lack some of the default sockets: not worth a warning.
+        logger_.Info(name_ + ": " + error + "; retrying in the background");
+      }
+    } else if (logger_.Enabled(LogLevel::kDebug)) {
+      logger_.Debug(name_ + ": still unreachable: " + error);
+    }
+    if (!SleepUnlessStopped(backoff)) break;
+    backoff = std::min(backoff * 2, timing_.backoff_max);
+  }
+  session.connected.store(false);
+}
+
+std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events,
+                                                SessionLoop& loop) {
+  EngineHttp::Result result = http.Get("/_ping");
+  if (!result.ok()) return result.error;
+  result = http.Get("/version");
+  if (!result.ok()) return result.error;
+  std::string prefix, version, error;
+  if (!dialect_->Negotiate(result.body, &prefix, &version, &error)) {
+    return session.socket + ": cannot negotiate the API version: " + error;
+  }
+  {
+    std::lock_guard lock(mu_);
+    session.prefix = prefix;
+  }
+
+  // Events are followed from just before the listing, so a container created
+  // while listing is reported (perhaps twice) rather than missed.
+  const int64_t since =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() -
+      1;
+  result = http.Get(dialect_->ListPath(prefix));
+  if (!result.ok()) return result.error;
+  auto ids = dialect_->DecodeList(result.body, &error);
+  if (!ids) return session.socket + ": malformed container list: " + error;
+  for (const std::string& id : *ids) {
+    const InspectStatus status = InspectAndReport(http, prefix, id, &error);
+    if (status == InspectStatus::kStopped) return "";
+    if (status == InspectStatus::kUnreachable) return error;
+  }
+
+  if (loop.failed_before) reconnects_.fetch_add(1);
+  loop.up = true;
+  loop.outage_reported = false;
+  loop.up_since = Clock::now();
+  session.connected.store(true);
+  logger_.Info(name_ + ": connected to " + session.socket + " (API " + version + "), " +
+               std::to_string(ids->size()) + " containers listed");
+  {
+    std::lock_guard lock(mu_);
+    const bool all_connected =
+        std::all_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->connected.load(); });
+    if (all_connected) last_error_.clear();
+  }
+  MarkInitialDone(session);
+
+  const auto end = events.Stream(
+      dialect_->EventsPath(prefix, since),
+      [&](std::string_view line) { HandleEvent(session, http, prefix, line); }, &error);
+  switch (end) {
+    case UnixHttpClient::StreamEnd::kStopped:
+      return "";
+    case UnixHttpClient::StreamEnd::kServerClosed:
+      return session.socket + ": event stream ended" + (error.empty() ? "" : " (" + error + ")");
+    default:
+      return error;
+  }
+}
+
+void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::string_view prefix,
+                                    std::string_view line) {
+  const std::optional<EngineEvent> event = dialect_->DecodeEvent(line);
+  if (!event) {
+    // Non-container events decode to nothing too; only bad JSON is news.
+    if (!nlohmann::json::accept(line)) {
+      logger_.Warning(name_ + ": skipping malformed event from " + session.socket + ": " + Quote(line));
+    }
+    return;
+  }
+  if (event->id.empty()) return;
+  events_.fetch_add(1);
+  if (logger_.Enabled(LogLevel::kDebug)) {
+    logger_.Debug(name_ + ": event " + EventKindName(event->kind) + " " + event->id + " on " +
+                  session.socket);
+  }
+  switch (event->kind) {
+    case EngineEvent::Kind::kCreate:
+    case EngineEvent::Kind::kStart: {
+      const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
+      if ((hooks_ & hook) == 0) return;
+      std::string error;
+      if (InspectAndReport(http, prefix, event->id, &error) == InspectStatus::kUnreachable) {
+        logger_.Warning(name_ + ": cannot inspect " + event->id + ": " + error);
+      }
+      return;
+    }
+    case EngineEvent::Kind::kRemove: {
+      ContainerInfo removed;
+      removed.type = dialect_->type();
+      removed.full_id = event->id;
+      removed.id = std::string(ShortId(event->id));
+      sink_->OnContainerRemoved(removed);
+      return;
+    }
+    case EngineEvent::Kind::kDie:
+    case EngineEvent::Kind::kOther:
+      return;
+  }
+}
+
+InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_view prefix,
+                                                  std::string_view id, std::string* error) {
+  ContainerInfo info;
+  const InspectStatus status = dialect_->Inspect(http, prefix, id, &info, error);
+  switch (status) {
+    case InspectStatus::kFound:
+      sink_->OnContainer(info);
+      break;
+    case InspectStatus::kNotFound:
+      // Removed between the list (or event) and the inspect: common, harmless.
+      inspect_errors_.fetch_add(1);
+      if (logger_.Enabled(LogLevel::kDebug))
+        logger_.Debug(name_ + ": " + std::string(id) + " is gone: " + *error);
+      break;
+    case InspectStatus::kBadResponse:
+      inspect_errors_.fetch_add(1);
+      logger_.Warning(name_ + ": skipping container " + std::string(id) + ": " + Quote(*error));
+      break;
+    case InspectStatus::kUnreachable:
+      inspect_errors_.fetch_add(1);  // the caller decides what to log
+      break;
+    case InspectStatus::kStopped:
+      break;
+  }
+  return status;
+}
+
+void HttpEngineWatcher::RequestLookup(std::string_view id) {
+  if (id.empty()) return;
+  lookups_.fetch_add(1);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    std::string key(id);
+    if (pending_ids_.count(key) != 0) return;
+    if (pending_ids_.size() >= timing_.lookup_queue_capacity) {
+      lookup_failures_.fetch_add(1);
+      return;
+    }
+    pending_ids_.insert(key);
+    pending_.push_back(PendingLookup{std::move(key), 0, Clock::now(), timing_.lookup_retry_initial});
+  }
+  cv_.notify_all();
+}
+
+void HttpEngineWatcher::RunLookups() {
+  std::map<std::string, EngineHttp> clients;  // one per socket, this thread only
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (pending_.empty()) {
+      cv_.wait(lock);
+      continue;
+    }
+    auto next =
+        std::min_element(pending_.begin(), pending_.end(),
+                         [](const PendingLookup& a, const PendingLookup& b) { return a.due < b.due; });
+    if (next->due > Clock::now()) {
+      cv_.wait_until(lock, next->due);
+      continue;
+    }
+    PendingLookup item = std::move(*next);
+    pending_.erase(next);
+    std::vector<LookupTarget> targets;
+    for (const auto& session : sessions_) {
+      if (session->connected.load()) targets.push_back({session->socket, session->prefix});
+    }
+    lock.unlock();
+    std::optional<ContainerInfo> found = LookupOnce(item.id, targets, clients);
+    if (found) sink_->OnContainer(*found);
+    lock.lock();
+    if (found || stopping_) {
+      pending_ids_.erase(item.id);
+      continue;
+    }
+    if (++item.attempts >= timing_.lookup_attempts) {
+      pending_ids_.erase(item.id);
+      lookup_failures_.fetch_add(1);
+      if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": gave up looking up " + item.id);
+      continue;
+    }
+    item.due = Clock::now() + item.delay;
+    item.delay *= 2;
+    pending_.push_back(std::move(item));
+  }
+}
+
+std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id,
+                                                           const std::vector<LookupTarget>& targets,
+                                                           std::map<std::string, EngineHttp>& clients) {
+  for (const LookupTarget& target : targets) {
+    EngineHttp& http =
+        clients.try_emplace(target.socket, target.socket, stop_, timing_.request_deadline).first->second;
+    ContainerInfo info;
+    std::string error;
+    switch (dialect_->Inspect(http, target.prefix, id, &info, &error)) {
+      case InspectStatus::kFound:
+        return info;
+      case InspectStatus::kStopped:
+        return std::nullopt;
+      case InspectStatus::kNotFound:
+        break;
+      case InspectStatus::kBadResponse:
+        inspect_errors_.fetch_add(1);
+        logger_.Warning(name_ + ": lookup of " + id + ": " + Quote(error));
+        break;
+      case InspectStatus::kUnreachable:
+        inspect_errors_.fetch_add(1);
+        if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": lookup of " + id + ": " + error);
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace libcontainer

@@ -1,0 +1,178 @@
+// The machinery the docker and podman watchers share: one session thread per
+// unix socket (ping, version, list, inspect, follow events; back off and
+// reconnect on any failure), one on-demand lookup worker, and the stats. The
+// engine-specific paths and decoders come from an HttpEngineDialect.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/container_info.h"
+#include "core/logger.h"
+#include "engines/container_engine.h"
+#include "engines/docker/docker_decoder.h"
+#include "engines/http/engine_timing.h"
+#include "engines/http/unix_http_client.h"
+
+namespace libcontainer {
+
+// GET over a unix socket that a stop flag interrupts. Built on
+// UnixHttpClient::Stream (which polls the flag) rather than Get, so a hung
+// engine never delays Stop() by a whole request deadline.
+class EngineHttp {
+ public:
+  struct Result {
+    enum class Outcome { kOk, kHttpError, kUnreachable, kStopped };
+    Outcome outcome = Outcome::kUnreachable;
+    long status = 0;  // NOLINT(runtime/int): for kHttpError, 0 if unknown
+    std::string body;
+    std::string error;  // names the request and the socket
+    bool ok() const { return outcome == Outcome::kOk; }
+  };
+
+  EngineHttp(std::string socket_path, const std::atomic<bool>& stop, std::chrono::milliseconds deadline);
+
+  // The deadline covers the response headers and every gap between bytes.
+  Result Get(std::string_view path);
+  // Follows a long-lived GET (no idle timeout: event streams have no heartbeat).
+  UnixHttpClient::StreamEnd Stream(std::string_view path,
+                                   const std::function<void(std::string_view)>& on_line, std::string* error);
+
+  const std::string& socket_path() const { return client_.socket_path(); }
+
+ private:
+  UnixHttpClient client_;
+  const std::atomic<bool>* stop_;
+  std::chrono::milliseconds deadline_;
+};
+
+enum class InspectStatus {
+  kFound,
+  kNotFound,     // HTTP 404: not (or no longer, or not yet) there
+  kBadResponse,  // other HTTP error, or JSON that does not decode
+  kUnreachable,  // transport failure or deadline
+  kStopped,
+};
+
+// The engine-specific half of a watcher. Implementations are immutable after
+// construction and called from several threads.
+class HttpEngineDialect {
+ public:
+  virtual ~HttpEngineDialect() = default;
+  virtual ContainerType type() const = 0;
+  // From the body of GET /version: the prefix of every later path ("/v1.41",
+  // "/v4.0.0/libpod") and the version to log.
+  virtual bool Negotiate(std::string_view version_body, std::string* prefix, std::string* version,
+                         std::string* error) const = 0;
+  virtual std::string ListPath(std::string_view prefix) const = 0;
+  virtual std::optional<std::vector<std::string>> DecodeList(std::string_view body,
+                                                             std::string* error) const = 0;
+  // Events since `since_seconds` (unix time), filtered to what the hooks need.
+  virtual std::string EventsPath(std::string_view prefix, int64_t since_seconds) const = 0;
+  virtual std::optional<EngineEvent> DecodeEvent(std::string_view line) const = 0;
+  // Inspects `id` (full or prefix) and whatever else completes the record.
+  virtual InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id,
+                                ContainerInfo* info, std::string* error) const = 0;
+};
+
+// Maps a failed EngineHttp result to an InspectStatus, copying the error.
+InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error);
+
+class HttpEngineWatcher {
+ public:
+  HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect, uint32_t hooks,
+                    const Logger& logger, EngineTiming timing);
+  ~HttpEngineWatcher();
+  HttpEngineWatcher(const HttpEngineWatcher&) = delete;
+  HttpEngineWatcher& operator=(const HttpEngineWatcher&) = delete;
+
+  // Starts a session per socket and the lookup worker; at most once. With
+  // `more_sockets_coming`, WaitForInitialList also waits for
+  // InitialSocketsKnown() (podman's first rootless scan).
+  void Start(ContainerSink& sink, const std::vector<std::string>& sockets, bool more_sockets_coming);
+  // Adds a session for a socket found later; ignored if known or stopping.
+  void AddSocket(const std::string& socket);
+  void InitialSocketsKnown();
+  // Sleeps unless stopping; false once Stop() was called.
+  bool SleepUnlessStopped(std::chrono::milliseconds duration);
+  // Prompt and idempotent; joins every thread it started.
+  void Stop();
+
+  void RequestLookup(std::string_view id);
+  ContainerEngine::Stats stats() const;
+  bool WaitForInitialList(std::chrono::milliseconds timeout);
+
+ private:
+  struct Session {
+    explicit Session(std::string path) : socket(std::move(path)) {}
+    const std::string socket;
+    std::thread thread;
+    std::atomic<bool> connected{false};  // listed and following events
+    std::string prefix;                  // guarded by mu_; valid while connected
+    bool initial_done = false;           // guarded by mu_
+  };
+  // State of one session loop, owned by its thread.
+  struct SessionLoop {
+    bool failed_before = false;    // a later success counts as a reconnect
+    bool up = false;               // listed and following events
+    bool outage_reported = false;  // one log line per outage, not per retry
+    std::chrono::steady_clock::time_point up_since;
+  };
+  struct PendingLookup {
+    std::string id;
+    int attempts = 0;
+    std::chrono::steady_clock::time_point due;
+    std::chrono::milliseconds delay;
+  };
+  struct LookupTarget {
+    std::string socket, prefix;
+  };
+
+  void StartSessionLocked(const std::string& socket);
+  void RunSession(Session& session);
+  // Returns why the connection ended; "" when stopping.
+  std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events, SessionLoop& loop);
+  void HandleEvent(Session& session, EngineHttp& http, std::string_view prefix, std::string_view line);
+  InspectStatus InspectAndReport(EngineHttp& http, std::string_view prefix, std::string_view id,
+                                 std::string* error);
+  void MarkInitialDone(Session& session);
+  void RunLookups();
+  std::optional<ContainerInfo> LookupOnce(const std::string& id, const std::vector<LookupTarget>& targets,
+                                          std::map<std::string, EngineHttp>& clients);
+
+  const std::string name_;
+  const std::unique_ptr<HttpEngineDialect> dialect_;
+  const uint32_t hooks_;
+  const Logger& logger_;
+  const EngineTiming timing_;
+  ContainerSink* sink_ = nullptr;  // set once by Start, before any thread
+
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> events_{0}, inspect_errors_{0}, reconnects_{0}, lookups_{0}, lookup_failures_{0};
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;  // stop, new lookups, initial-list progress
+  bool started_ = false;
+  bool stopping_ = false;
+  bool sockets_pending_ = false;
+  std::vector<std::unique_ptr<Session>> sessions_;
+  std::deque<PendingLookup> pending_;
+  std::unordered_set<std::string> pending_ids_;  // queued or being looked up
+  std::string last_error_;
+  std::thread lookup_thread_;
+};
+
+}  // namespace libcontainer

@@ -1,0 +1,88 @@
+// A small HTTP/1.1 client over a unix socket, shared by the docker and podman
+// watchers. Built on libcurl; TCP and proxies are never used. Every call has a
+// deadline so a hung engine cannot block a watcher thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace libcontainer {
+
+struct HttpResponse {
+  long status = 0;  // NOLINT(runtime/int): libcurl reports the status as long
+  std::string body;
+};
+
+// Not thread-safe: each watcher thread owns its own client. The client keeps
+// one libcurl handle so consecutive calls reuse the connection.
+class UnixHttpClient {
+ public:
+  // Default cap on a response body, and on one line of a stream.
+  static constexpr size_t kDefaultMaxBodyBytes = size_t{64} << 20;
+
+  explicit UnixHttpClient(std::string socket_path);
+  ~UnixHttpClient();
+  UnixHttpClient(UnixHttpClient&&) noexcept;
+  UnixHttpClient& operator=(UnixHttpClient&&) noexcept;
+  UnixHttpClient(const UnixHttpClient&) = delete;
+  UnixHttpClient& operator=(const UnixHttpClient&) = delete;
+
+  // GET/POST with a deadline on the whole call (connect + response). nullopt +
+  // *error on transport failure, timeout, missing socket or a body over the
+  // cap; an HTTP error status is a response, not a failure. `path` starts with
+  // '/' and is already percent-encoded (see PercentEncode).
+  std::optional<HttpResponse> Get(std::string_view path, std::chrono::milliseconds deadline,
+                                  std::string* error);
+  std::optional<HttpResponse> Post(std::string_view path, std::string_view json_body,
+                                   std::chrono::milliseconds deadline, std::string* error);
+
+  // Streams a long-lived GET (docker/podman /events): on_line is called for
+  // every complete non-empty line of the body as it arrives (a trailing '\r'
+  // is dropped; a final unterminated line is delivered only if the stream
+  // ended cleanly). Returns when the server ends the stream or the connection
+  // breaks after the headers (kServerClosed; *error says how if not clean),
+  // `stop` becomes true (checked at least every 100 ms, and after every line),
+  // no byte arrives for `idle_timeout` (0 = none), the response headers do not
+  // arrive within `connect_deadline` or the transport fails (kError), or the
+  // status is not 2xx (kHttpError; *error holds status and body). An
+  // exception thrown by on_line ends the stream and is rethrown.
+  enum class StreamEnd { kServerClosed, kStopped, kError, kIdleTimeout, kHttpError };
+  StreamEnd Stream(std::string_view path, const std::function<void(std::string_view line)>& on_line,
+                   const std::atomic<bool>& stop, std::chrono::milliseconds connect_deadline,
+                   std::chrono::milliseconds idle_timeout, std::string* error);
+
+  const std::string& socket_path() const { return socket_path_; }
+
+  size_t max_body_bytes() const { return max_body_bytes_; }
+  void set_max_body_bytes(size_t bytes) { max_body_bytes_ = bytes; }
+
+  // Percent-encodes everything but RFC 3986 unreserved characters, for query
+  // values such as docker's JSON `filters`.
+  static std::string PercentEncode(std::string_view value);
+
+  static const char* StreamEndName(StreamEnd end);
+
+ private:
+  struct CurlDeleter {
+    void operator()(void* handle) const;
+  };
+
+  std::optional<HttpResponse> Perform(const char* method, std::string_view path,
+                                      const std::string_view* json_body, std::chrono::milliseconds deadline,
+                                      std::string* error);
+  // Returns the easy handle, reset, with the options every call shares.
+  void* PrepareHandle(std::string_view path, char* error_buffer);
+  std::string Describe(const char* method, std::string_view path) const;
+
+  std::string socket_path_;
+  size_t max_body_bytes_ = kDefaultMaxBodyBytes;
+  std::unique_ptr<void, CurlDeleter> curl_;  // CURL*, created lazily
+};
+
+}  // namespace libcontainer

@@ -1,0 +1,29 @@
+// Pure decoders for podman's libpod REST API JSON (/v4.0.0/libpod/...).
+// Podman's docker-compatible endpoints are read with the docker decoders;
+// DecodePodmanInspect also accepts that compat shape. Nothing here throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/container_info.h"
+#include "engines/docker/docker_decoder.h"
+
+namespace libcontainer {
+
+// GET /libpod/containers/{id}/json. nullopt + *error on malformed JSON, a
+// non-object document or a missing Id. image = ImageName, image_id = Image,
+// image_digest = ImageDigest; infra containers are pod sandboxes.
+std::optional<ContainerInfo> DecodePodmanInspect(std::string_view json, const DecodeOptions& options,
+                                                 std::string* error);
+
+// GET /libpod/containers/json?all=true: full ids. `null` is an empty list.
+std::optional<std::vector<std::string>> DecodePodmanContainerList(std::string_view json, std::string* error);
+
+// One line of GET /libpod/events. "died" → kDie, "remove" → kRemove (podman
+// has no "destroy"), init/cleanup/kill/... → kOther; non-container → nullopt.
+std::optional<EngineEvent> DecodePodmanEvent(std::string_view line);
+
+}  // namespace libcontainer

@@ -1,0 +1,173 @@
+#include "engines/podman/podman_engine.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "engines/podman/podman_decoder.h"
+
+namespace libcontainer {
+namespace {
+
+// Podman's libpod paths carry their own version; /version is only read for
+// the log line (the "Podman Engine" component, else the top-level Version).
+std::string PodmanVersion(const nlohmann::json& doc) {
+  if (const auto components = doc.find("Components"); components != doc.end() && components->is_array()) {
+    for (const auto& component : *components) {
+      if (component.is_object() && component.value("Name", "") == "Podman Engine" &&
+          component.value("Version", "") != "") {
+        return component.value("Version", "");
+      }
+    }
+  }
+  const auto version = doc.find("Version");
+  return version != doc.end() && version->is_string() ? version->get<std::string>() : "unknown";
+}
+
+class PodmanDialect final : public HttpEngineDialect {
+ public:
+  explicit PodmanDialect(const PluginConfig& config)
+      : options_{config.label_max_len, config.with_size}, hooks_(config.hooks) {}
+
+  ContainerType type() const override { return ContainerType::kPodman; }
+
+  bool Negotiate(std::string_view version_body, std::string* prefix, std::string* version,
+                 std::string* error) const override {
+    const nlohmann::json doc = nlohmann::json::parse(version_body, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) {
+      *error = "/version is not a JSON object";
+      return false;
+    }
+    *version = "libpod " + PodmanVersion(doc);
+    *prefix = std::string(kPodmanApiPrefix);
+    return true;
+  }
+
+  std::string ListPath(std::string_view prefix) const override {
+    return std::string(prefix) + "/containers/json?all=true";
+  }
+
+  std::optional<std::vector<std::string>> DecodeList(std::string_view body,
+                                                     std::string* error) const override {
+    return DecodePodmanContainerList(body, error);
+  }
+
+  // Podman calls removal "remove" (no "destroy"); its death event, "died", is
+  // not needed here.
+  std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
+    std::string actions;
+    if (hooks_ & kHookCreate) actions += R"("create",)";
+    if (hooks_ & kHookStart) actions += R"("start",)";
+    actions += R"("remove")";
+    const std::string filters = R"({"type":["container"],"event":[)" + actions + "]}";
+    return std::string(prefix) + "/events?stream=true&since=" + std::to_string(since_seconds) +
+           "&filters=" + UnixHttpClient::PercentEncode(filters);
+  }
+
+  std::optional<EngineEvent> DecodeEvent(std::string_view line) const override {
+    return DecodePodmanEvent(line);
+  }
+
+  InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
+                        std::string* error) const override {
+    const std::string base = std::string(prefix) + "/containers/";
+    EngineHttp::Result result = http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" +
+                                         (options_.with_size ? "?size=true" : ""));
+    if (!result.ok()) return InspectStatusOf(result, error);
+    std::optional<ContainerInfo> decoded = DecodePodmanInspect(result.body, options_, error);
+    if (!decoded) {
+      *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
+      return InspectStatus::kBadResponse;
+    }
+    // Pod members run in the infra container's network namespace.
+    if (const auto other = DockerNetworkModeContainer(result.body)) {
+      EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
+      if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+      if (other_result.ok()) {
+        if (auto other_info = DecodePodmanInspect(other_result.body, options_, nullptr)) {
+          decoded->ip = other_info->ip;
+        }
+      }
+    }
+    *info = std::move(*decoded);
+    return InspectStatus::kFound;
+  }
+
+ private:
+  const DecodeOptions options_;
+  const uint32_t hooks_;
+};
+
+}  // namespace
+
+PodmanEngine::PodmanEngine(std::vector<std::string> sockets, std::string host_root,
+                           const PluginConfig& config, const Logger& logger, EngineTiming timing)
+    : sockets_(std::move(sockets)),
+      host_root_(std::move(host_root)),
+      logger_(logger),
+      timing_(timing),
+      watcher_("podman", std::make_unique<PodmanDialect>(config), config.hooks, logger, timing) {}
+
+PodmanEngine::~PodmanEngine() {
+  Stop();
+}
+
+void PodmanEngine::Start(ContainerSink& sink) {
+  if (scan_thread_.joinable()) return;
+  watcher_.Start(sink, sockets_, /*more_sockets_coming=*/true);
+  scan_thread_ = std::thread([this] { RunRootlessScan(); });
+}
+
+void PodmanEngine::Stop() {
+  // The watcher's stop also wakes the scanner, and AddSocket refuses from now on.
+  watcher_.Stop();
+  if (scan_thread_.joinable()) scan_thread_.join();
+}
+
+void PodmanEngine::RequestLookup(std::string_view id) {
+  watcher_.RequestLookup(id);
+}
+
+ContainerEngine::Stats PodmanEngine::stats() const {
+  return watcher_.stats();
+}
+
+bool PodmanEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
+  return watcher_.WaitForInitialList(timeout);
+}
+
+std::vector<std::string> PodmanEngine::FindRootlessSockets(const std::string& host_root) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(fs::path(host_root + "/run/user"), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string uid = it->path().filename().string();
+    if (uid.empty() || !std::all_of(uid.begin(), uid.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    const fs::path socket = it->path() / "podman" / "podman.sock";
+    std::error_code socket_ec;
+    if (fs::is_socket(socket, socket_ec)) found.push_back(socket.string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+void PodmanEngine::RunRootlessScan() {
+  std::set<std::string> known(sockets_.begin(), sockets_.end());
+  bool first = true;
+  do {
+    for (const std::string& socket : FindRootlessSockets(host_root_)) {
+      if (!known.insert(socket).second) continue;
+      logger_.Info("podman: found rootless socket " + socket);
+      watcher_.AddSocket(socket);
+    }
+    if (std::exchange(first, false)) watcher_.InitialSocketsKnown();
+  } while (watcher_.SleepUnlessStopped(timing_.rootless_rescan));
+}
+
+}  // namespace libcontainer

@@ -1,0 +1,15 @@
+#include "plugin/engine_sink.h"
+
+#include "core/container_json.h"
+
+namespace libcontainer {
+
+void AsyncEventSink::OnContainer(const ContainerInfo& info) {
+  emitter_.Emit(kContainerEventName, ContainerToJson(info));
+}
+
+void AsyncEventSink::OnContainerRemoved(const ContainerInfo& info) {
+  emitter_.Emit(kContainerRemovedEventName, ContainerToJson(info));
+}
+
+}  // namespace libcontainer

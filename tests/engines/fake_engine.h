@@ -1,0 +1,254 @@
+// Test support for the docker and podman watchers: a scripted engine behind
+// FakeHttpServer (ping, version, list, inspect, image inspect, events stream),
+// a recording sink and a capturing logger. Header-only.
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/logger.h"
+#include "engines/container_engine.h"
+#include "engines/fake_http_server.h"
+
+namespace libcontainer::engine_testing {
+
+// Hang guard for waits: generous, only hit when the code under test is broken.
+inline constexpr std::chrono::milliseconds kGuard{10000};
+
+template <typename Predicate>
+bool WaitFor(Predicate predicate, std::chrono::milliseconds timeout = kGuard) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// A 64-hex id made from a short tag, e.g. Id("c1") = "c1c1c1...".
+inline std::string Id(std::string_view tag) {
+  std::string id;
+  while (id.size() < 64) id += tag;
+  return id.substr(0, 64);
+}
+
+class RecordingSink : public ContainerSink {
+ public:
+  void OnContainer(const ContainerInfo& info) override {
+    std::lock_guard lock(mu_);
+    added_.push_back(info);
+  }
+  void OnContainerRemoved(const ContainerInfo& info) override {
+    std::lock_guard lock(mu_);
+    removed_.push_back(info);
+  }
+  size_t CountAdded(const std::string& full_id) const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& info : added_) n += info.full_id == full_id;
+    return n;
+  }
+  std::optional<ContainerInfo> Added(const std::string& full_id) const {
+    std::lock_guard lock(mu_);
+    for (const auto& info : added_) {
+      if (info.full_id == full_id) return info;
+    }
+    return std::nullopt;
+  }
+  std::optional<ContainerInfo> WaitForAdded(const std::string& full_id) const {
+    WaitFor([&] { return CountAdded(full_id) > 0; });
+    return Added(full_id);
+  }
+  std::vector<ContainerInfo> removed() const {
+    std::lock_guard lock(mu_);
+    return removed_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ContainerInfo> added_, removed_;
+};
+
+class CapturingLogger : public Logger {
+ public:
+  bool Enabled(LogLevel) const override { return true; }
+  void Log(LogLevel level, std::string_view message) const override {
+    std::lock_guard lock(mu_);
+    lines_.emplace_back(level, std::string(message));
+  }
+  bool Contains(LogLevel level, std::string_view text) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [l, m] : lines_) {
+      if (l == level && m.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+  size_t Count(LogLevel level, std::string_view text) const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& [l, m] : lines_) n += l == level && m.find(text) != std::string::npos;
+    return n;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::vector<std::pair<LogLevel, std::string>> lines_;
+};
+
+// The engine's state and its HTTP face. Paths are matched by suffix, so one
+// fake serves both /v1.41/... and /v4.0.0/libpod/...; inspect accepts an id
+// prefix like the real engines.
+class FakeEngine {
+ public:
+  static constexpr const char* kDockerVersion =
+      R"({"Version":"24.0.7","ApiVersion":"1.43","MinAPIVersion":"1.12"})";
+  static constexpr const char* kPodmanVersion =
+      R"({"Version":"4.3.1","ApiVersion":"1.41","Components":[{"Name":"Podman Engine","Version":"4.3.1"}]})";
+
+  explicit FakeEngine(std::string version_json) : version_json_(std::move(version_json)) {}
+
+  void SetContainer(const std::string& id, std::string inspect_json) {
+    std::lock_guard lock(mu_);
+    containers_[id] = std::move(inspect_json);
+  }
+  void SetImage(const std::string& id, std::string inspect_json) {
+    std::lock_guard lock(mu_);
+    images_[id] = std::move(inspect_json);
+  }
+  // Sent to every open event stream (not to later ones).
+  void PushEvent(std::string line) {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(line));
+    cv_.notify_all();
+  }
+  // Ends every open event stream cleanly, like an engine shutting down.
+  void EndStreams() {
+    std::lock_guard lock(mu_);
+    ++generation_;
+    cv_.notify_all();
+  }
+  int subscriptions() const {
+    std::lock_guard lock(mu_);
+    return subscriptions_;
+  }
+  int lists() const {
+    std::lock_guard lock(mu_);
+    return lists_;
+  }
+
+  FakeHttpServer::Handler Handler() {
+    return [this](FakeConnection& conn) { Serve(conn); };
+  }
+
+ private:
+  void Serve(FakeConnection& conn) {
+    while (std::optional<FakeRequest> request = conn.ReadRequest()) {
+      std::string path = request->target.substr(0, request->target.find('?'));
+      if (path == "/_ping") {
+        if (!conn.WriteResponse(200, "OK", "text/plain")) return;
+      } else if (path == "/version") {
+        if (!conn.WriteResponse(200, version_json_)) return;
+      } else if (path.ends_with("/events")) {
+        Stream(conn);
+        return;
+      } else if (path.ends_with("/containers/json")) {
+        if (!conn.WriteResponse(200, ListBody())) return;
+      } else if (const size_t at = path.find("/containers/");
+                 at != std::string::npos && path.ends_with("/json")) {
+        const size_t start = at + 12;
+        const auto body = Find(containers_, path.substr(start, path.size() - 5 - start));
+        if (!(body ? conn.WriteResponse(200, *body)
+                   : conn.WriteResponse(404, R"({"message":"no such container"})")))
+          return;
+      } else if (const size_t image_at = path.find("/images/"); image_at != std::string::npos) {
+        const size_t start = image_at + 8;
+        const auto body = Find(images_, path.substr(start, path.size() - 5 - start));
+        if (!(body ? conn.WriteResponse(200, *body)
+                   : conn.WriteResponse(404, R"({"message":"no such image"})")))
+          return;
+      } else if (!conn.WriteResponse(404, R"({"message":"page not found"})")) {
+        return;
+      }
+    }
+  }
+
+  std::optional<std::string> Find(const std::map<std::string, std::string>& map,
+                                  const std::string& key) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, body] : map) {
+      if (!key.empty() && id.starts_with(key)) return body;
+    }
+    return std::nullopt;
+  }
+
+  std::string ListBody() {
+    std::lock_guard lock(mu_);
+    ++lists_;
+    std::string body = "[";
+    for (const auto& [id, unused] : containers_)
+      body += (body.size() > 1 ? ",{\"Id\":\"" : "{\"Id\":\"") + id + "\"}";
+    return body + "]";
+  }
+
+  void Stream(FakeConnection& conn) {
+    if (!conn.WriteChunkedHeaders()) return;
+    std::unique_lock lock(mu_);
+    size_t next = events_.size();
+    const int generation = generation_;
+    ++subscriptions_;
+    while (true) {
+      cv_.wait_for(lock, std::chrono::milliseconds(20),
+                   [&] { return next < events_.size() || generation != generation_; });
+      if (generation != generation_) {
+        lock.unlock();
+        conn.EndChunks();
+        return;
+      }
+      while (next < events_.size()) {
+        const std::string line = events_[next++] + "\n";
+        lock.unlock();
+        if (!conn.WriteChunk(line)) return;
+        lock.lock();
+      }
+      // The client never writes on a stream: readable means it went away (or
+      // the server is shutting the connection down).
+      pollfd p{conn.fd(), POLLIN, 0};
+      if (poll(&p, 1, 0) != 0) return;
+    }
+  }
+
+  const std::string version_json_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, std::string> containers_, images_;
+  std::vector<std::string> events_;
+  int generation_ = 0;
+  int subscriptions_ = 0;
+  int lists_ = 0;
+};
+
+// An event line in the docker/libpod shape.
+inline std::string EventLine(std::string_view action, const std::string& id) {
+  return R"({"status":")" + std::string(action) + R"(","id":")" + id + R"(","Type":"container","Action":")" +
+         std::string(action) + R"(","Actor":{"ID":")" + id +
+         R"(","Attributes":{"name":"x"}},"time":1795460922})";
+}
+
+// Counts requests whose target contains `text`.
+inline size_t CountRequests(const FakeHttpServer& server, std::string_view text) {
+  size_t n = 0;
+  for (const FakeRequest& request : server.requests()) n += request.target.find(text) != std::string::npos;
+  return n;
+}
+
+}  // namespace libcontainer::engine_testing

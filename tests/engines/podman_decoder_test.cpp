@@ -1,0 +1,281 @@
+#include "engines/podman/podman_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace libcontainer {
+namespace {
+
+using nlohmann::json;
+
+std::string ReadSample(const std::string& name) {
+  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> ReadLines(const std::string& name) {
+  std::istringstream in(ReadSample(name));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+constexpr char kRunId[] = "0ad691da02a426d743da29a09a0366d01140562b8c81edc0d17010bd1ff90673";
+constexpr char kImageId[] = "6cfb7b644355abb12232063b58f871468a8ec3da7ac4e069af73bbbda499858c";
+
+std::string EditedInspect(const std::function<void(json&)>& edit) {
+  json doc = json::parse(ReadSample("podman-inspect.json"));
+  edit(doc);
+  return doc.dump();
+}
+
+ContainerInfo MustDecode(const std::string& text, const DecodeOptions& options = {}) {
+  std::string error;
+  auto info = DecodePodmanInspect(text, options, &error);
+  EXPECT_TRUE(info.has_value()) << error;
+  return info.value_or(ContainerInfo{});
+}
+
+TEST(PodmanInspectTest, RealLibpodSample) {
+  ContainerInfo info = MustDecode(ReadSample("podman-inspect.json"));
+  EXPECT_EQ(info.type, ContainerType::kPodman);
+  EXPECT_EQ(info.id, "0ad691da02a4");
+  EXPECT_EQ(info.full_id, kRunId);
+  EXPECT_EQ(info.name, "probe-run");
+  EXPECT_EQ(info.image, "localhost/local/busybox:test");
+  EXPECT_EQ(info.image_id, kImageId);
+  EXPECT_EQ(info.image_repo, "localhost/local/busybox");
+  EXPECT_EQ(info.image_tag, "test");
+  EXPECT_EQ(info.image_digest, "sha256:8ac9de5903b64308169bd5b53844b9ca57cf4b9438ea4fedfbfe734fc78f0df5");
+  EXPECT_EQ(info.created_time, 1795460762);  // 2026-11-23T19:06:02.826760116Z
+  EXPECT_EQ(info.user, "");
+  EXPECT_EQ(info.ip, "");
+  EXPECT_EQ(info.env,
+            (std::vector<std::string>{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                      "TERM=xterm", "container=podman", "HOME=/", "HOSTNAME=0ad691da02a4"}));
+  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_FALSE(info.privileged);
+  EXPECT_FALSE(info.host_pid);      // "private"
+  EXPECT_FALSE(info.host_network);  // "none"
+  EXPECT_FALSE(info.host_ipc);      // "shareable"
+  EXPECT_EQ(info.cpu_period, 100000);
+  EXPECT_EQ(info.cpu_quota, 0);
+  EXPECT_EQ(info.cpu_shares, 1024);
+  EXPECT_EQ(info.cpuset_cpu_count, 0);
+  EXPECT_EQ(info.memory_limit, 0);
+  EXPECT_EQ(info.swap_limit, 0);
+  EXPECT_EQ(info.size, -1);
+  EXPECT_TRUE(info.mounts.empty());
+  EXPECT_TRUE(info.port_mappings.empty());
+  EXPECT_FALSE(info.healthcheck.has_value());
+  EXPECT_FALSE(info.is_pod_sandbox);
+  EXPECT_EQ(info.pod_sandbox_id, "");
+}
+
+TEST(PodmanInspectTest, CompatSampleAlsoDecodes) {
+  ContainerInfo info = MustDecode(ReadSample("podman-compat-inspect.json"));
+  EXPECT_EQ(info.type, ContainerType::kPodman);
+  EXPECT_EQ(info.id, "8015ae78cd84");
+  EXPECT_EQ(info.name, "probe-api");  // leading "/" dropped
+  EXPECT_EQ(info.image, "localhost/local/busybox:test");
+  EXPECT_EQ(info.image_id, kImageId);  // "sha256:" dropped
+  EXPECT_EQ(info.image_repo, "localhost/local/busybox");
+  EXPECT_EQ(info.image_tag, "test");
+  EXPECT_EQ(info.image_digest, "");
+  EXPECT_EQ(info.created_time, 1795460782);
+  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "api"}}));
+}
+
+TEST(PodmanInspectTest, InfraContainerIsSandbox) {
+  ContainerInfo info = MustDecode(EditedInspect([](json& doc) {
+    doc["IsInfra"] = true;
+    doc["Name"] = "abcdef-infra";
+    doc["Pod"] = "abcdef";
+  }));
+  EXPECT_TRUE(info.is_pod_sandbox);
+  info = MustDecode(EditedInspect([](json& doc) { doc["IsInfra"] = "true"; }));
+  EXPECT_FALSE(info.is_pod_sandbox);  // wrong type → default
+}
+
+TEST(PodmanInspectTest, HealthchecksInBothPlaces) {
+  ContainerInfo info = MustDecode(EditedInspect([](json& doc) {
+    doc["Config"]["Healthcheck"] = {{"Test", {"CMD-SHELL", "pgrep sleep"}}, {"Interval", 30000000000}};
+  }));
+  ASSERT_TRUE(info.healthcheck.has_value());
+  EXPECT_EQ(*info.healthcheck, (ProbeCommand{"/bin/sh", {"-c", "pgrep sleep"}}));
+
+  info = MustDecode(EditedInspect([](json& doc) {
+    doc["Healthcheck"] = {{"Test", {"CMD", "/check", "-q"}}};
+  }));
+  ASSERT_TRUE(info.healthcheck.has_value());
+  EXPECT_EQ(*info.healthcheck, (ProbeCommand{"/check", {"-q"}}));
+
+  info = MustDecode(EditedInspect([](json& doc) { doc["Config"]["Healthcheck"] = {{"Test", {"NONE"}}}; }));
+  EXPECT_FALSE(info.healthcheck.has_value());
+}
+
+TEST(PodmanInspectTest, PortsWithProtocolSuffixAreParsed) {
+  // The reference ran Atoi on "80/tcp" and so never reported a podman port.
+  ContainerInfo info = MustDecode(EditedInspect([](json& doc) {
+    doc["NetworkSettings"]["Ports"] = {
+        {"80/tcp", {{{"HostIp", ""}, {"HostPort", "8080"}}}},
+        {"443/tcp", {{{"HostIp", "::"}, {"HostPort", "8443"}}}},
+        {"53/udp", {{{"HostIp", ""}, {"HostPort", "5353"}}}},
+    };
+    doc["NetworkSettings"]["IPAddress"] = "10.88.0.4";
+  }));
+  EXPECT_EQ(info.port_mappings, (std::vector<PortMapping>{{0, 8080, 80}}));
+  EXPECT_EQ(info.ip, "10.88.0.4");
+}
+
+TEST(PodmanInspectTest, HostModesLimitsMountsLabels) {
+  const std::string sandbox(64, 'e');
+  auto text = EditedInspect([&](json& doc) {
+    auto& host = doc["HostConfig"];
+    host["Privileged"] = true;
+    host["PidMode"] = "host";
+    host["NetworkMode"] = "host";
+    host["IpcMode"] = "host";
+    host["CpuPeriod"] = 20000;
+    host["CpuQuota"] = 10000;
+    host["CpuShares"] = 2;
+    host["CpusetCpus"] = "1,3-4";
+    host["Memory"] = 268435456;
+    host["MemorySwap"] = -1;
+    doc["Config"]["User"] = "nobody";
+    doc["Config"]["Labels"] = {
+        {"probe", "1"}, {"long", std::string(101, 'x')}, {"io.kubernetes.sandbox.id", sandbox}};
+    doc["Mounts"] = json::array({{{"Type", "bind"},
+                                  {"Source", "/srv"},
+                                  {"Destination", "/srv"},
+                                  {"Driver", ""},
+                                  {"Mode", ""},
+                                  {"Options", {"rbind"}},
+                                  {"RW", true},
+                                  {"Propagation", "rprivate"}}});
+    doc["SizeRw"] = 4096;
+  });
+  ContainerInfo info = MustDecode(text);
+  EXPECT_TRUE(info.privileged);
+  EXPECT_TRUE(info.host_pid);
+  EXPECT_TRUE(info.host_network);
+  EXPECT_TRUE(info.host_ipc);
+  EXPECT_EQ(info.cpu_period, 20000);
+  EXPECT_EQ(info.cpu_quota, 10000);
+  EXPECT_EQ(info.cpu_shares, 2);
+  EXPECT_EQ(info.cpuset_cpu_count, 3);
+  EXPECT_EQ(info.memory_limit, 268435456);
+  EXPECT_EQ(info.swap_limit, -1);
+  EXPECT_EQ(info.user, "nobody");
+  EXPECT_EQ(info.labels.count("long"), 0u);
+  EXPECT_EQ(info.labels.count("probe"), 1u);
+  EXPECT_EQ(info.pod_sandbox_id, sandbox);
+  ASSERT_EQ(info.mounts.size(), 1u);
+  EXPECT_EQ(info.mounts[0], (ContainerMount{"/srv", "/srv", "", true, "rprivate"}));
+  EXPECT_EQ(info.size, -1);
+  DecodeOptions options;
+  options.with_size = true;
+  EXPECT_EQ(MustDecode(text, options).size, 4096);
+}
+
+TEST(PodmanInspectTest, NetworkModeContainer) {
+  EXPECT_EQ(DockerNetworkModeContainer(EditedInspect(
+                [](json& doc) { doc["HostConfig"]["NetworkMode"] = "container:0ad691da02a4"; })),
+            "0ad691da02a4");
+  EXPECT_EQ(DockerNetworkModeContainer(ReadSample("podman-inspect.json")), std::nullopt);
+}
+
+TEST(PodmanInspectTest, ImageByIdAndNulls) {
+  ContainerInfo info = MustDecode(EditedInspect([](json& doc) {
+    doc["ImageName"] = kImageId;
+    doc["ImageDigest"] = nullptr;
+  }));
+  EXPECT_EQ(info.image, kImageId);
+  EXPECT_EQ(info.image_repo, "");
+  EXPECT_EQ(info.image_tag, "");
+  EXPECT_EQ(info.image_digest, "");
+
+  info = MustDecode(R"({"Id":"xyz","ImageName":null,"Config":null,"HostConfig":null,"IsInfra":null,
+                        "Healthcheck":"no","NetworkSettings":{"Networks":null,"Ports":null}})");
+  EXPECT_EQ(info.type, ContainerType::kPodman);
+  EXPECT_EQ(info.id, "xyz");
+  EXPECT_EQ(info.image, "");
+  EXPECT_FALSE(info.is_pod_sandbox);
+}
+
+TEST(PodmanInspectTest, MalformedAndTruncated) {
+  std::string error;
+  for (std::string_view bad : {"", "{", "[]", "null", "{\"Id\":null}", "{\"Id\":\"abc\""}) {
+    error.clear();
+    EXPECT_EQ(DecodePodmanInspect(bad, {}, &error), std::nullopt) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+  const std::string sample = ReadSample("podman-inspect.json");
+  const size_t last_brace = sample.rfind('}');
+  for (size_t n = 0; n < last_brace; n += 5) {
+    EXPECT_EQ(DecodePodmanInspect(std::string_view(sample).substr(0, n), {}, nullptr), std::nullopt) << n;
+  }
+}
+
+TEST(PodmanListTest, RealLibpodSample) {
+  std::string error;
+  auto ids = DecodePodmanContainerList(ReadSample("podman-libpod-containers-list.json"), &error);
+  ASSERT_TRUE(ids.has_value()) << error;
+  EXPECT_EQ(*ids, (std::vector<std::string>{
+                      "de5f0204d4e6302145ec9aa6cdcaafb02dda7c766ba4a680ccea567b4ef773a9", kRunId}));
+  EXPECT_EQ(DecodePodmanContainerList("null", &error), std::vector<std::string>{});
+  error.clear();
+  EXPECT_EQ(DecodePodmanContainerList("[{\"Id\":", &error), std::nullopt);
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(PodmanEventTest, RealLibpodStream) {
+  auto lines = ReadLines("podman-libpod-events.jsonl");
+  ASSERT_EQ(lines.size(), 5u);
+  std::vector<EngineEvent::Kind> kinds;
+  for (const auto& line : lines) {
+    auto event = DecodePodmanEvent(line);
+    ASSERT_TRUE(event.has_value()) << line;
+    EXPECT_EQ(event->id, "8015ae78cd845386d05aaed6ef1c4ca18447e847e2e27158ebf309794f7dcbc0");
+    EXPECT_EQ(event->name, "probe-api");
+    kinds.push_back(event->kind);
+  }
+  // init, start, kill, died, cleanup: no create/remove in this capture.
+  using K = EngineEvent::Kind;
+  EXPECT_EQ(kinds, (std::vector<K>{K::kOther, K::kStart, K::kOther, K::kDie, K::kOther}));
+  EXPECT_EQ(DecodePodmanEvent(lines[3])->time_nano, 1795460850084901519);
+}
+
+TEST(PodmanEventTest, ActionsAndNonContainerEvents) {
+  using K = EngineEvent::Kind;
+  const std::map<std::string, K> expected = {
+      {"create", K::kCreate}, {"start", K::kStart},   {"died", K::kDie},
+      {"die", K::kDie},       {"remove", K::kRemove}, {"init", K::kOther},
+      {"cleanup", K::kOther}, {"stop", K::kOther},    {"exec", K::kOther}};
+  for (const auto& [action, kind] : expected) {
+    json line = {{"Type", "container"},
+                 {"Action", action},
+                 {"Actor", {{"ID", "c1"}, {"Attributes", {{"name", "n"}}}}},
+                 {"time", 1}};
+    auto event = DecodePodmanEvent(line.dump());
+    ASSERT_TRUE(event.has_value()) << action;
+    EXPECT_EQ(event->kind, kind) << action;
+    EXPECT_EQ(event->time_nano, 1000000000);
+  }
+  EXPECT_EQ(DecodePodmanEvent(R"({"Type":"pod","Action":"create","Actor":{"ID":"p1"}})"), std::nullopt);
+  EXPECT_EQ(DecodePodmanEvent(R"({"Type":"image","Action":"pull","Actor":{"ID":"i1"}})"), std::nullopt);
+  EXPECT_EQ(DecodePodmanEvent(R"({"Type":"container","Action":"died","Actor":{"ID":"c1")"), std::nullopt);
+  EXPECT_EQ(DecodePodmanEvent(""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace libcontainer
