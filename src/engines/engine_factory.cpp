@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "engines/containerd/containerd_engine.h"
+#include "engines/cri/cri_engine.h"
 #include "engines/docker/docker_engine.h"
 #include "engines/podman/podman_engine.h"
 
@@ -40,6 +42,13 @@ std::vector<std::unique_ptr<ContainerEngine>> CreateEngines(const PluginConfig& 
   if (config.podman.enabled) {
     engines.push_back(std::make_unique<PodmanEngine>(Prefixed(host_root, config.podman.sockets), host_root,
                                                      config, logger));
+  }
+  if (config.containerd.enabled) {
+    engines.push_back(
+        std::make_unique<ContainerdEngine>(Prefixed(host_root, config.containerd.sockets), config, logger));
+  }
+  if (config.cri.enabled) {
+    engines.push_back(std::make_unique<CriEngine>(Prefixed(host_root, config.cri.sockets), config, logger));
   }
   return engines;
 }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/container_json.h"
+#include "core/container_merge.h"
 #include "core/event_codec.h"
 #include "core/field_table.h"
 #include "engines/engine_factory.h"
@@ -350,14 +351,17 @@ void ContainerPlugin::OnContainerEvent(uint64_t evtnum, std::string_view json, b
 
 void ContainerPlugin::Store(uint64_t evtnum, std::shared_ptr<const ContainerInfo> info, bool removed) {
   last_container_evtnum_ = evtnum;
-  last_container_ = info;
   if (removed) {
     cache_.Erase(info->id);
   } else {
     unknown_ids_.erase(info->id);
+    if (const auto* cached = cache_.Find(info->id); cached != nullptr && cached != info.get()) {
+      info = std::make_shared<const ContainerInfo>(MergeContainerRecords(*cached, *info));
+    }
     if (info->image.empty() && !info->is_pod_sandbox) Bump(counters_.missing_images);
-    cache_.Upsert(std::move(info));
+    cache_.Upsert(info);
   }
+  last_container_ = std::move(info);
   counters_.containers.store(cache_.size(), std::memory_order_relaxed);
 }
 

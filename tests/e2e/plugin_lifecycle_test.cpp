@@ -40,6 +40,8 @@ struct BadConfig {
   std::string must_mention;
 };
 
+void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.config; }
+
 class InvalidConfig : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(InvalidConfig, FailsInitNamingTheKey) {

@@ -138,7 +138,16 @@ TEST_F(DockerEngineTest, CreateEventIsInspectedAndReported) {
 
   fake_.SetContainer(Id("c3"), Inspect(Id("c3"), "new"));
   fake_.PushEvent(EventLine("create", Id("c3")));
-  const auto info = sink_.WaitForAdded(Id("c3"));
+  // First what the event itself carries (the engine may hold the inspect
+  // back until the container has started), then the inspected record.
+  const auto from_event = sink_.WaitForAddedNth(Id("c3"), 0);
+  ASSERT_TRUE(from_event.has_value());
+  EXPECT_EQ(from_event->name, "x");
+  EXPECT_EQ(from_event->image, "busybox:1.36");
+  EXPECT_EQ(from_event->image_tag, "1.36");
+  EXPECT_EQ(from_event->labels.at("app"), "web");
+  EXPECT_EQ(from_event->id, Id("c3").substr(0, 12));
+  const auto info = sink_.WaitForAddedNth(Id("c3"), 1);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->name, "new");
   EXPECT_EQ(info->image_digest, "sha256:abc");
@@ -250,7 +259,9 @@ TEST_F(DockerEngineTest, MalformedInspectIsSkippedWithAWarning) {
   fake_.PushEvent("{not json");
   fake_.PushEvent(EventLine("create", Id("c2")));
   ASSERT_TRUE(sink_.WaitForAdded(Id("c2")).has_value());
-  EXPECT_EQ(sink_.CountAdded(Id("b2")), 0u);
+  // Only what the create event itself said: the malformed inspect added nothing.
+  EXPECT_EQ(sink_.CountAdded(Id("b2")), 1u);
+  EXPECT_EQ(sink_.Added(Id("b2"))->name, "x");
   EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "skipping malformed event"));
   EXPECT_GE(engine_->stats().inspect_errors, 2u);
   EXPECT_TRUE(engine_->stats().connected);

@@ -69,6 +69,15 @@ class RecordingSink : public ContainerSink {
     WaitFor([&] { return CountAdded(full_id) > 0; });
     return Added(full_id);
   }
+  // The `n`th record of the container (0 = the first), waiting for it.
+  std::optional<ContainerInfo> WaitForAddedNth(const std::string& full_id, size_t n) const {
+    WaitFor([&] { return CountAdded(full_id) > n; });
+    std::lock_guard lock(mu_);
+    for (const auto& info : added_) {
+      if (info.full_id == full_id && n-- == 0) return info;
+    }
+    return std::nullopt;
+  }
   std::vector<ContainerInfo> removed() const {
     std::lock_guard lock(mu_);
     return removed_;
@@ -241,7 +250,7 @@ class FakeEngine {
 inline std::string EventLine(std::string_view action, const std::string& id) {
   return R"({"status":")" + std::string(action) + R"(","id":")" + id + R"(","Type":"container","Action":")" +
          std::string(action) + R"(","Actor":{"ID":")" + id +
-         R"(","Attributes":{"name":"x"}},"time":1795460922})";
+         R"(","Attributes":{"name":"x","image":"busybox:1.36","app":"web"}},"time":1795460922})";
 }
 
 // Counts requests whose target contains `text`.

@@ -124,7 +124,8 @@ TEST_F(PodmanEngineTest, FollowsPodmanEventVocabulary) {
   EXPECT_EQ(removed.full_id, Id("c2"));
   EXPECT_EQ(removed.id, Id("c2").substr(0, 12));
   EXPECT_EQ(removed.type, ContainerType::kPodman);
-  EXPECT_EQ(sink_.CountAdded(Id("c2")), 1u);  // init/died/cleanup inspect nothing
+  // The create event's own record and its inspect; init/died/cleanup add nothing.
+  EXPECT_EQ(sink_.CountAdded(Id("c2")), 2u);
   EXPECT_EQ(engine_->stats().events, 5u);
 }
 

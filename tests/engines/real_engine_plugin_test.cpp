@@ -125,6 +125,9 @@ TEST_P(RealEnginePlugin, ListsReportsTagsAndRemovesContainers) {
     auto value = host->Extract(open, field);
     return value && value->present ? value->u64 : UINT64_MAX;
   };
+  // The engine's create event is reported first, its inspect right after.
+  ASSERT_TRUE(PumpUntil(*host, [&] { return str("container.healthcheck") != "<NA>"; }))
+      << "inspect not reported";
   EXPECT_EQ(str("container.id"), id.substr(0, 12));
   EXPECT_EQ(str("container.full_id"), id);
   EXPECT_EQ(str("container.name"), "rich");
@@ -152,7 +155,10 @@ TEST_P(RealEnginePlugin, ListsReportsTagsAndRemovesContainers) {
       {"memory", GetParam() == "docker" ? "/docker/" + privileged : "/libpod_parent/libpod-" + privileged}};
   host->AddThread(synthetic);
   ASSERT_EQ(host->Parse(ev::ExecveExit(synthetic.tid, 0)), SS_PLUGIN_SUCCESS);
-  EXPECT_EQ(host->Extract(ev::OpenExit(synthetic.tid), "container.privileged")->u64, 1u);
+  EXPECT_TRUE(PumpUntil(*host, [&] {
+    auto privileged_value = host->Extract(ev::OpenExit(synthetic.tid), "container.privileged");
+    return privileged_value && privileged_value->present && privileged_value->u64 == 1;
+  })) << "privileged not reported";
 
   ASSERT_TRUE(engine_->RemoveContainer(id));
   ASSERT_TRUE(PumpUntil(*host, [&] { return !Known(*host, id); })) << "removal not reported";

@@ -251,6 +251,12 @@ std::vector<std::string> StringArray(const json& obj, const char* key) {
   return out;
 }
 
+// Keys docker and podman add to an event's attributes next to the labels.
+bool IsEngineAttribute(std::string_view key) {
+  return key == "exitCode" || key == "containerExitCode" || key == "signal" || key == "podId" ||
+         key == "execID" || key == "health_status" || key == "driver";
+}
+
 EngineEvent::Kind KindFromAction(std::string_view action) {
   if (action == "create") return EngineEvent::Kind::kCreate;
   if (action == "start") return EngineEvent::Kind::kStart;
@@ -449,7 +455,18 @@ std::optional<EngineEvent> EventFromJson(const json& root) {
   const json* actor = ObjectMember(root, "Actor");
   if (actor != nullptr) {
     event.id = String(*actor, "ID");
-    if (const json* attributes = ObjectMember(*actor, "Attributes")) event.name = String(*attributes, "name");
+    if (const json* attributes = ObjectMember(*actor, "Attributes")) {
+      for (const auto& [key, value] : attributes->items()) {
+        if (!value.is_string()) continue;
+        if (key == "name") {
+          event.name = value.get<std::string>();
+        } else if (key == "image") {
+          event.image = value.get<std::string>();
+        } else if (!IsEngineAttribute(key)) {
+          event.labels.emplace(key, value.get<std::string>());
+        }
+      }
+    }
   }
   if (event.id.empty()) event.id = String(root, "id");
   if (event.id.empty()) return std::nullopt;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct EngineEvent {
   Kind kind = Kind::kOther;
   std::string id;  // full container id
   std::string name;
+  std::string image;
+  // Actor attributes that are container labels (engines mix them with their own keys).
+  std::map<std::string, std::string> labels;
   int64_t time_nano = 0;
 };
 

@@ -108,7 +108,7 @@ class DockerDialect final : public HttpEngineDialect {
 DockerEngine::DockerEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                            EngineTiming timing)
     : sockets_(std::move(sockets)),
-      watcher_("docker", std::make_unique<DockerDialect>(config), config.hooks, logger, timing) {}
+      watcher_("docker", std::make_unique<DockerDialect>(config), config, logger, timing) {}
 
 DockerEngine::~DockerEngine() {
   Stop();

@@ -99,8 +99,13 @@ InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* err
 }
 
 HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect,
-                                     uint32_t hooks, const Logger& logger, EngineTiming timing)
-    : name_(std::move(name)), dialect_(std::move(dialect)), hooks_(hooks), logger_(logger), timing_(timing) {}
+                                     const PluginConfig& config, const Logger& logger, EngineTiming timing)
+    : name_(std::move(name)),
+      dialect_(std::move(dialect)),
+      hooks_(config.hooks),
+      label_max_len_(config.label_max_len),
+      logger_(logger),
+      timing_(timing) {}
 
 HttpEngineWatcher::~HttpEngineWatcher() {
   Stop();
@@ -308,6 +313,7 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
     case EngineEvent::Kind::kStart: {
       const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
       if ((hooks_ & hook) == 0) return;
+      ReportFromEvent(*event);
       std::string error;
       if (InspectAndReport(http, prefix, event->id, &error) == InspectStatus::kUnreachable) {
         logger_.Warning(name_ + ": cannot inspect " + event->id + ": " + error);
@@ -326,6 +332,24 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
     case EngineEvent::Kind::kOther:
       return;
   }
+}
+
+void HttpEngineWatcher::ReportFromEvent(const EngineEvent& event) {
+  if (event.name.empty() && event.image.empty()) return;
+  ContainerInfo info;
+  info.type = dialect_->type();
+  info.full_id = event.id;
+  info.id = std::string(ShortId(event.id));
+  info.name = event.name;
+  info.image = event.image;
+  ImageReference ref = ParseImageReference(info.image);
+  info.image_repo = std::move(ref.repository);
+  info.image_tag = std::move(ref.tag);
+  info.image_digest = std::move(ref.digest);
+  for (const auto& [key, value] : event.labels) {
+    if (value.size() <= label_max_len_) info.labels.emplace(key, value);
+  }
+  sink_->OnContainer(info);
 }
 
 InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_view prefix,

@@ -22,6 +22,7 @@
 
 #include "core/container_info.h"
 #include "core/logger.h"
+#include "core/plugin_config.h"
 #include "engines/container_engine.h"
 #include "engines/docker/docker_decoder.h"
 #include "engines/http/engine_timing.h"
@@ -93,7 +94,7 @@ InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* err
 
 class HttpEngineWatcher {
  public:
-  HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect, uint32_t hooks,
+  HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect, const PluginConfig& config,
                     const Logger& logger, EngineTiming timing);
   ~HttpEngineWatcher();
   HttpEngineWatcher(const HttpEngineWatcher&) = delete;
@@ -146,6 +147,9 @@ class HttpEngineWatcher {
   // Returns why the connection ended; "" when stopping.
   std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events, SessionLoop& loop);
   void HandleEvent(Session& session, EngineHttp& http, std::string_view prefix, std::string_view line);
+  // What the event itself says (name, image, labels): reported before the
+  // inspect, which the engine may hold back until the container has started.
+  void ReportFromEvent(const EngineEvent& event);
   InspectStatus InspectAndReport(EngineHttp& http, std::string_view prefix, std::string_view id,
                                  std::string* error);
   void MarkInitialDone(Session& session);
@@ -156,6 +160,7 @@ class HttpEngineWatcher {
   const std::string name_;
   const std::unique_ptr<HttpEngineDialect> dialect_;
   const uint32_t hooks_;
+  const uint32_t label_max_len_;
   const Logger& logger_;
   const EngineTiming timing_;
   ContainerSink* sink_ = nullptr;  // set once by Start, before any thread

@@ -109,7 +109,7 @@ PodmanEngine::PodmanEngine(std::vector<std::string> sockets, std::string host_ro
       host_root_(std::move(host_root)),
       logger_(logger),
       timing_(timing),
-      watcher_("podman", std::make_unique<PodmanDialect>(config), config.hooks, logger, timing) {}
+      watcher_("podman", std::make_unique<PodmanDialect>(config), config, logger, timing) {}
 
 PodmanEngine::~PodmanEngine() {
   Stop();

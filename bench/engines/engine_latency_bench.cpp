@@ -1,0 +1,384 @@
+// How soon the plugin knows a new container, measured against real dockerd and
+// podman daemons that this program starts on private sockets (the fixtures of
+// tests/engines/real_engines.h). The plugin is loaded through the test host as
+// Falco loads it, with its default hooks ([create]).
+//
+// For each of N containers (benchmark argument; ENGINE_LATENCY_N overrides the
+// default 100) we create it through the engine's REST API and start it at once,
+// as `docker run` does (create, then start, back to back). Then:
+//
+//  * create->event latency: from the engine's own `create` event (timeNano, read
+//    from the engine's /events stream by a follower thread of ours) to the
+//    arrival of the plugin's `container` async event for that id at the host
+//    (the host stamps the plugin's UINT64_MAX timestamps with the wall clock
+//    when the handler is called, so DecodedAsync.ts is the arrival time).
+//    Both clocks are CLOCK_REALTIME on this machine. Counters p50/p99/max in us.
+//  * in-time fractions: the container's first process (runc init's execve)
+//    cannot run before start is requested, so a `container` event that arrived
+//    before we sent the start request was certainly in time (a strict lower
+//    bound on "metadata before the first process"). The looser fraction counts
+//    events that arrived before the start request returned. With create and
+//    start sent back to back over the API (no CLI in between), the strict
+//    fraction is close to 0 by construction: the plugin still has to read the
+//    event and inspect when our start request is already on its way.
+//
+// Containers are measured one at a time: after each create+start we wait for
+// both events (bounded), then remove the container, so one container's
+// inspect never queues behind another's. The first container is a warm-up (it
+// also proves both event streams are live) and is not counted.
+//
+// Times are reported, never asserted: a busy machine only moves the figures.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engines/http/unix_http_client.h"
+#include "engines/real_engines.h"
+#include "host/event_builder.h"
+#include "host/plugin_host.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using libcontainer::UnixHttpClient;
+using testengines::RealEngine;
+namespace ev = testhost::events;
+
+// Hang guards only: a missing event is counted, not waited for forever.
+constexpr auto kEventPatience = 10s;
+constexpr auto kConnectPatience = 30s;
+constexpr auto kRequestDeadline = 30s;
+
+int ContainerCount() {
+  const char* env = std::getenv("ENGINE_LATENCY_N");
+  const int n = env != nullptr ? std::atoi(env) : 0;
+  return n > 0 ? n : 100;
+}
+
+std::string PluginConfig(const std::string& kind, const std::string& socket) {
+  // No "hooks" key: the plugin's default ([create]) is what is measured.
+  const bool docker = kind == "docker";
+  return std::string(R"({"engines":{"docker":{"enabled":)") + (docker ? "true" : "false") +
+         R"(,"sockets":[")" + socket + R"("]},"podman":{"enabled":)" + (docker ? "false" : "true") +
+         R"(,"sockets":[")" + socket + R"("]}}})";
+}
+
+// An engine `create` event: the engine's own time, and when our follower read it.
+struct EngineCreate {
+  uint64_t time_nano = 0, received = 0;
+};
+
+// Follows the engine's /events (container create only) on its own connection
+// and records timeNano per container id. The receive time separates what the
+// engine's stream itself takes (podman's file events are tailed) from what
+// the plugin adds.
+class CreateEventFollower {
+ public:
+  explicit CreateEventFollower(const std::string& socket) : client_(socket) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~CreateEventFollower() {
+    stop_ = true;
+    thread_.join();
+  }
+
+  // The engine's create event of `id` (wall-clock ns), waiting up to `patience`.
+  std::optional<EngineCreate> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
+    auto it = created_.find(id);
+    if (it == created_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::string error() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
+ private:
+  void Run() {
+    const std::string filters = R"({"type":["container"],"event":["create"]})";
+    // `since` replays what happened while the stream was still connecting.
+    const uint64_t since = ev::NowNs() / 1000000000 - 1;
+    std::string error;
+    auto end = client_.Stream(
+        "/events?since=" + std::to_string(since) + "&filters=" + UnixHttpClient::PercentEncode(filters),
+        [this](std::string_view line) { OnLine(line); }, stop_,
+        std::chrono::duration_cast<std::chrono::milliseconds>(kRequestDeadline), 0ms, &error);
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+    if (end != UnixHttpClient::StreamEnd::kStopped) {
+      error_ = std::string("event stream ended: ") + UnixHttpClient::StreamEndName(end) + " " + error;
+    }
+    cv_.notify_all();
+  }
+
+  void OnLine(std::string_view line) {
+    const uint64_t received = ev::NowNs();
+    const auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object()) return;
+    // Docker and podman's compat stream both carry Type/Action/id/timeNano.
+    if (event.value("Type", "") != "container" || event.value("Action", "") != "create") return;
+    const std::string id = event.value("id", "");
+    const auto time_ns = event.find("timeNano");
+    if (id.empty() || time_ns == event.end() || !time_ns->is_number()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    created_.emplace(id, EngineCreate{time_ns->get<uint64_t>(), received});
+    cv_.notify_all();
+  }
+
+  UnixHttpClient client_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, EngineCreate> created_;
+  bool ended_ = false;
+  std::string error_;
+  std::thread thread_;
+};
+
+// Arrival times of the plugin's `container` events, per full id. Drives the
+// host as sinsp would: queued async events are parsed by the plugin in order.
+class PluginArrivals {
+ public:
+  explicit PluginArrivals(testhost::PluginHost& host) : host_(host) {}
+
+  std::optional<uint64_t> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (true) {
+      Drain();
+      if (auto it = arrived_.find(id); it != arrived_.end()) return it->second;
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      host_.WaitForAsyncEvents(1, 5ms);
+    }
+  }
+
+  // Lookups without waiting, after later events may have been drained.
+  std::optional<uint64_t> Find(const std::string& id) {
+    Drain();
+    auto it = arrived_.find(id);
+    return it == arrived_.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+  }
+
+ private:
+  void Drain() {
+    host_.DeliverAsyncEvents();
+    for (const auto& raw : host_.LastDeliveredAsyncEvents()) {
+      const auto decoded = ev::DecodeAsyncEvent(raw);
+      if (!decoded || decoded->name != "container") continue;
+      std::string_view data = decoded->data;
+      while (!data.empty() && data.back() == '\0') data.remove_suffix(1);
+      const auto payload = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+      if (!payload.is_object() || !payload.contains("container")) continue;
+      const auto& container = payload["container"];
+      if (!container.is_object()) continue;
+      const std::string id = container.value("full_id", "");
+      // The first report is the one that counts; later ones are updates.
+      if (!id.empty()) arrived_.emplace(id, decoded->ts);
+    }
+  }
+
+  testhost::PluginHost& host_;
+  std::map<std::string, uint64_t> arrived_;
+};
+
+uint64_t Metric(testhost::PluginHost& host, const std::string& name) {
+  for (const auto& m : host.Metrics()) {
+    if (m.name == name) return m.value;
+  }
+  return 0;
+}
+
+struct Sample {
+  std::string id;
+  uint64_t create_sent = 0, create_returned = 0, start_sent = 0, start_returned = 0;
+  std::optional<EngineCreate> engine_create;
+  std::optional<uint64_t> plugin_arrival;
+};
+
+// POST /containers/create then POST /containers/{id}/start, timed around the calls.
+bool CreateAndStart(UnixHttpClient& api, const std::string& name, Sample* s, std::string* error) {
+  const std::string body = R"({"Image":")" + std::string(RealEngine::kImage) +
+                           R"(","Cmd":["sleep","1000"],"HostConfig":{"NetworkMode":"none"}})";
+  s->create_sent = ev::NowNs();
+  auto created = api.Post("/containers/create?name=" + name, body, kRequestDeadline, error);
+  s->create_returned = ev::NowNs();
+  if (!created) return false;
+  if (created->status != 201) {
+    *error = "create: HTTP " + std::to_string(created->status) + " " + created->body;
+    return false;
+  }
+  const auto reply = nlohmann::json::parse(created->body, nullptr, /*allow_exceptions=*/false);
+  s->id = reply.is_object() ? reply.value("Id", "") : "";
+  if (s->id.empty()) {
+    *error = "create: no Id in " + created->body;
+    return false;
+  }
+  s->start_sent = ev::NowNs();
+  auto started = api.Post("/containers/" + s->id + "/start", "", kRequestDeadline, error);
+  s->start_returned = ev::NowNs();
+  if (!started) return false;
+  if (started->status != 204 && started->status != 304) {
+    *error = "start: HTTP " + std::to_string(started->status) + " " + started->body;
+    return false;
+  }
+  return true;
+}
+
+// Nearest-rank percentile of sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
+  rank = std::clamp<size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+double Us(uint64_t later, uint64_t earlier) {
+  return (static_cast<double>(later) - static_cast<double>(earlier)) / 1000.0;
+}
+
+void EngineLatency(benchmark::State& state, const std::string& kind) {
+  const int n = static_cast<int>(state.range(0));
+  std::string error;
+  std::unique_ptr<RealEngine> engine;
+  if (kind == "docker") {
+    engine = testengines::RealDocker::Start(&error);
+  } else {
+    engine = testengines::RealPodman::Start(&error);
+  }
+  if (engine == nullptr) {
+    state.SkipWithError((kind + " did not start: " + error).c_str());
+    return;
+  }
+  // Declared after the engine so that the plugin stops before the daemon does.
+  auto host = testhost::PluginHost::Load(LIBCONTAINER_PLUGIN_PATH, &error);
+  if (host == nullptr || !host->Init(PluginConfig(kind, engine->socket()), &error) ||
+      host->EnableAsync() != SS_PLUGIN_SUCCESS) {
+    state.SkipWithError(("plugin: " + error).c_str());
+    return;
+  }
+  auto follower = std::make_unique<CreateEventFollower>(engine->socket());
+  const auto connect_deadline = std::chrono::steady_clock::now() + kConnectPatience;
+  while (Metric(*host, "n_" + kind + "_connected") != 1) {
+    if (std::chrono::steady_clock::now() > connect_deadline) {
+      state.SkipWithError(("plugin never connected to " + kind).c_str());
+      return;
+    }
+    host->DeliverAsyncEvents();
+    std::this_thread::sleep_for(10ms);
+  }
+  PluginArrivals arrivals(*host);
+  UnixHttpClient api(engine->socket());
+
+  std::vector<Sample> samples;
+  int missed_engine = 0, missed_plugin = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    for (int i = 0; i <= n; ++i) {  // i == 0: warm-up
+      Sample s;
+      if (!CreateAndStart(api, "latency-" + kind + "-" + std::to_string(i), &s, &error)) {
+        state.SkipWithError((kind + ": " + error).c_str());
+        break;
+      }
+      s.engine_create = follower->WaitFor(s.id, kEventPatience);
+      s.plugin_arrival = arrivals.WaitFor(s.id, kEventPatience);
+      if (i == 0 && (!s.engine_create || !s.plugin_arrival)) {
+        state.SkipWithError((kind + ": warm-up container not seen (engine stream " +
+                             (s.engine_create ? "ok" : "silent: " + follower->error()) + ", plugin " +
+                             (s.plugin_arrival ? "ok" : "silent") + ")")
+                                .c_str());
+        break;
+      }
+      if (!engine->RemoveContainer(s.id)) {
+        std::fprintf(stderr, "[engine_latency] %s\n", engine->last_error().c_str());
+      }
+      if (i == 0) continue;
+      missed_engine += s.engine_create ? 0 : 1;
+      missed_plugin += s.plugin_arrival ? 0 : 1;
+      samples.push_back(std::move(s));
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  follower.reset();
+  if (samples.empty()) return;
+
+  std::vector<double> latency_us, stream_us, margin_us, late_us, create_call_us, start_call_us;
+  int before_start_sent = 0, before_start_returned = 0;
+  for (const auto& s : samples) {
+    create_call_us.push_back(Us(s.create_returned, s.create_sent));
+    start_call_us.push_back(Us(s.start_returned, s.start_sent));
+    if (s.engine_create) stream_us.push_back(Us(s.engine_create->received, s.engine_create->time_nano));
+    if (s.engine_create && s.plugin_arrival) {
+      latency_us.push_back(Us(*s.plugin_arrival, s.engine_create->time_nano));
+    }
+    if (!s.plugin_arrival) continue;
+    margin_us.push_back(Us(*s.plugin_arrival, s.start_sent));
+    before_start_sent += *s.plugin_arrival < s.start_sent ? 1 : 0;
+    before_start_returned += *s.plugin_arrival < s.start_returned ? 1 : 0;
+    if (*s.plugin_arrival >= s.start_returned) late_us.push_back(Us(*s.plugin_arrival, s.start_returned));
+  }
+  for (auto* v : {&latency_us, &stream_us, &margin_us, &late_us, &create_call_us, &start_call_us})
+    std::sort(v->begin(), v->end());
+  const double count = static_cast<double>(samples.size());
+  const double frac_sent = before_start_sent / count;
+  const double frac_returned = before_start_returned / count;
+
+  state.counters["containers"] = count;
+  state.counters["p50_us"] = Percentile(latency_us, 50);
+  state.counters["p99_us"] = Percentile(latency_us, 99);
+  state.counters["max_us"] = latency_us.empty() ? 0 : latency_us.back();
+  state.counters["in_time_before_start_sent"] = frac_sent;
+  state.counters["in_time_before_start_returned"] = frac_returned;
+  // Plugin arrival minus start request sent: negative means in time.
+  state.counters["arrival_minus_start_p50_us"] = Percentile(margin_us, 50);
+  // For events after start returned, by how much: ~1 ms means the plugin's
+  // inspect waited for the start to finish (dockerd and libpod both hold the
+  // container's lock while starting it, and inspect takes that lock).
+  state.counters["late_after_start_returned_p50_us"] = Percentile(late_us, 50);
+  // The engine's own event delivery (timeNano to our follower reading it).
+  state.counters["engine_stream_p50_us"] = Percentile(stream_us, 50);
+  state.counters["create_call_p50_us"] = Percentile(create_call_us, 50);
+  state.counters["start_call_p50_us"] = Percentile(start_call_us, 50);
+  state.counters["missed_engine_events"] = missed_engine;
+  state.counters["missed_plugin_events"] = missed_plugin;
+
+  std::fprintf(stderr,
+               "[engine_latency] %s: N=%zu create->plugin event p50 %.0f us, p99 %.0f us, max %.0f us; "
+               "metadata before start sent %.0f%%, before start returned %.0f%% (arrival-start p50 %+.0f us; "
+               "engine stream delivery p50 %.0f us; create call p50 %.0f us, start call p50 %.0f us); missed "
+               "engine/plugin %d/%d; %.1f s\n",
+               kind.c_str(), samples.size(), Percentile(latency_us, 50), Percentile(latency_us, 99),
+               latency_us.empty() ? 0.0 : latency_us.back(), 100 * frac_sent, 100 * frac_returned,
+               Percentile(margin_us, 50), Percentile(stream_us, 50), Percentile(create_call_us, 50),
+               Percentile(start_call_us, 50), missed_engine, missed_plugin, seconds);
+}
+
+void BM_DockerCreateToPluginEvent(benchmark::State& state) {
+  EngineLatency(state, "docker");
+}
+void BM_PodmanCreateToPluginEvent(benchmark::State& state) {
+  EngineLatency(state, "podman");
+}
+
+// One pass over N real containers per engine: repetitions would only restart daemons.
+BENCHMARK(BM_DockerCreateToPluginEvent)->Arg(ContainerCount())->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_PodmanCreateToPluginEvent)->Arg(ContainerCount())->Iterations(1)->Unit(benchmark::kSecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,80 @@
+// Thin synchronous client for the CRI RuntimeService over a unix socket.
+// Every unary call carries a deadline; the event stream has none (it is
+// long-lived) but can be cancelled from another thread. Thread-safe: gRPC
+// channels and stubs may be shared.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cri/api.grpc.pb.h"
+
+namespace libcontainer {
+
+// "/run/x.sock" or "unix:///run/x.sock" → a gRPC target; other schemes are
+// kept as they are (tests use them for in-process servers).
+std::string GrpcUnixTarget(const std::string& socket_or_target);
+
+// A channel with the settings every engine client wants: larger receive
+// limit (big ListContainers answers) and a short reconnect backoff.
+std::shared_ptr<grpc::Channel> MakeEngineChannel(const std::string& socket_or_target);
+
+// GetContainerEvents. Read() blocks until an event arrives, the stream ends
+// or Cancel() is called (from any thread). After Read() returns false,
+// Finish() tells why: UNIMPLEMENTED on containerd < 1.7, CANCELLED after
+// Cancel(), UNAVAILABLE when the runtime went away.
+class CriEventStream {
+ public:
+  CriEventStream(runtime::v1::RuntimeService::Stub* stub);
+  bool Read(runtime::v1::ContainerEventResponse* event);
+  grpc::Status Finish();
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;
+  runtime::v1::GetEventsRequest request_;
+  std::unique_ptr<grpc::ClientReader<runtime::v1::ContainerEventResponse>> reader_;
+};
+
+class CriClient {
+ public:
+  explicit CriClient(const std::string& socket_or_target,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  CriClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds timeout);
+
+  grpc::Status Version(runtime::v1::VersionResponse* out);
+  // All containers (any state) matching filter; nullptr: no filter. A filter
+  // id may be a unique prefix: the runtime resolves it.
+  grpc::Status ListContainers(const runtime::v1::ContainerFilter* filter,
+                              std::vector<runtime::v1::Container>* out);
+  grpc::Status ContainerStatus(const std::string& id, bool verbose,
+                               runtime::v1::ContainerStatusResponse* out);
+  grpc::Status ListPodSandbox(const runtime::v1::PodSandboxFilter* filter,
+                              std::vector<runtime::v1::PodSandbox>* out);
+  grpc::Status PodSandboxStatus(const std::string& id, bool verbose,
+                                runtime::v1::PodSandboxStatusResponse* out);
+  std::unique_ptr<CriEventStream> GetContainerEvents();
+
+  // Lifecycle calls, used by tests to drive a real runtime.
+  grpc::Status RunPodSandbox(const runtime::v1::RunPodSandboxRequest& request, std::string* sandbox_id);
+  grpc::Status StopPodSandbox(const std::string& sandbox_id);
+  grpc::Status RemovePodSandbox(const std::string& sandbox_id);
+  grpc::Status CreateContainer(const runtime::v1::CreateContainerRequest& request, std::string* container_id);
+  grpc::Status StartContainer(const std::string& container_id);
+  grpc::Status StopContainer(const std::string& container_id, int64_t timeout_seconds);
+  grpc::Status RemoveContainer(const std::string& container_id);
+
+ private:
+  void Prepare(grpc::ClientContext* context) const;
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<runtime::v1::RuntimeService::Stub> stub_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace libcontainer

@@ -1,0 +1,357 @@
+#include "engines/cri/cri_decoder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "cri/api.pb.h"
+#include "engines/containerd/containerd_decoder.h"
+
+namespace libcontainer {
+namespace {
+
+using nlohmann::json;
+namespace cri = ::runtime::v1;
+using StringMap = google::protobuf::Map<std::string, std::string>;
+
+constexpr int64_t kDefaultCpuPeriod = 100000;
+constexpr int64_t kDefaultCpuShares = 1024;
+constexpr int64_t kNanosPerSecond = 1000000000;
+
+const json* Member(const json& obj, std::string_view key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+std::string String(const json& obj, std::string_view key) {
+  const json* v = Member(obj, key);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+// Follows a path of object keys; nullptr as soon as one is missing.
+const json* Path(const json& root, std::initializer_list<std::string_view> keys) {
+  const json* node = &root;
+  for (std::string_view key : keys) {
+    node = Member(*node, key);
+    if (node == nullptr) return nullptr;
+  }
+  return node;
+}
+
+std::string MapValue(const StringMap& map, std::string_view key) {
+  auto it = map.find(std::string(key));
+  return it == map.end() ? std::string() : it->second;
+}
+
+// The verbose `info` map holds one JSON document under "info" (containerd
+// and CRI-O alike). Missing or malformed → null, never an exception.
+json VerboseInfo(const StringMap& info) {
+  auto it = info.find("info");
+  if (it == info.end() || it->second.empty()) return json();
+  json doc;
+  std::string ignored;
+  if (!engine_decode::ParseDocument(it->second, &doc, &ignored) || !doc.is_object()) return json();
+  return doc;
+}
+
+void ReadLabels(const StringMap& labels, uint32_t label_max_len, std::map<std::string, std::string>* out) {
+  for (const auto& [key, value] : labels) {
+    if (value.size() <= label_max_len) out->emplace(key, value);
+  }
+}
+
+void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* info) {
+  if (!status.has_linux() || !status.linux().has_namespaces() || !status.linux().namespaces().has_options()) {
+    return;
+  }
+  const cri::NamespaceOption& options = status.linux().namespaces().options();
+  info->host_network = options.network() == cri::NODE;
+  info->host_pid = options.pid() == cri::NODE;
+  info->host_ipc = options.ipc() == cri::NODE;
+}
+
+// containerd's sandbox info carries the CNI result with every interface; the
+// loopback and host-side veth ends say nothing about the pod, so they go.
+std::string CniJson(const json& sandbox_info, const StringMap& sandbox_annotations) {
+  std::string out;
+  if (const json* result = Member(sandbox_info, "cniResult"); result != nullptr && result->is_object()) {
+    json copy = *result;
+    if (auto it = copy.find("Interfaces"); it != copy.end() && it->is_object()) {
+      for (auto iface = it->begin(); iface != it->end();) {
+        if (iface.key() == "lo" || iface.key().starts_with("veth")) {
+          iface = it->erase(iface);
+        } else {
+          ++iface;
+        }
+      }
+    }
+    out = copy.dump(-1, ' ', false, json::error_handler_t::replace);
+  } else {
+    out = MapValue(sandbox_annotations, "io.kubernetes.cri-o.CNIResult");
+  }
+  if (out.size() > kMaxCniJsonLength) out.resize(kMaxCniJsonLength);
+  return out;
+}
+
+// Pod-level facts shared by a container and its sandbox record.
+void ApplySandbox(const cri::PodSandboxStatusResponse& sandbox, const json& sandbox_info,
+                  const DecodeOptions& options, ContainerInfo* info) {
+  const cri::PodSandboxStatus& status = sandbox.status();
+  ReadSandboxNamespaces(status, info);
+  if (status.has_network()) info->ip = status.network().ip();
+  ReadLabels(status.labels(), options.label_max_len, &info->pod_sandbox_labels);
+  info->cni_json = CniJson(sandbox_info, status.annotations());
+  if (status.has_metadata()) {
+    // Labels kubelet would have set, so that pods made by other clients still
+    // carry them; existing values win.
+    const cri::PodSandboxMetadata& meta = status.metadata();
+    if (!meta.uid().empty()) info->labels.emplace("io.kubernetes.pod.uid", meta.uid());
+    if (!meta.name().empty()) info->labels.emplace("io.kubernetes.pod.name", meta.name());
+    if (!meta.namespace_().empty()) info->labels.emplace("io.kubernetes.pod.namespace", meta.namespace_());
+  }
+}
+
+// The first boolean found along the reference's paths.
+bool Privileged(const json& info) {
+  for (const json* v :
+       {Path(info, {"runtimeSpec", "linux", "security_context", "privileged"}),
+        Path(info, {"config", "linux", "security_context", "privileged"}), Member(info, "privileged")}) {
+    if (v != nullptr && v->is_boolean()) return v->get<bool>();
+  }
+  return false;
+}
+
+void FillImage(const cri::ContainerStatus& status, const json& runtime_spec, ContainerInfo* info) {
+  std::string image = status.has_image() ? status.image().image() : std::string();
+  if (image.empty() || image.starts_with("sha256")) {
+    // Only an image id: the name survives in annotations.
+    for (std::string_view key :
+         {"io.kubernetes.cri.image-name", "io.kubernetes.cri-o.Image", "io.kubernetes.cri-o.ImageName"}) {
+      std::string name = MapValue(status.annotations(), key);
+      if (name.empty()) name = oci_spec::Annotation(runtime_spec, key);
+      if (!name.empty()) {
+        image = std::move(name);
+        break;
+      }
+    }
+  }
+  info->image = image;
+  ImageReference ref;
+  if (!image.starts_with("sha256")) ref = ParseImageReference(image);
+
+  const std::string& image_ref = status.image_ref();
+  if (auto at = image_ref.find('@'); at != std::string::npos) {
+    // repo@sha256:d names the repository the digest belongs to.
+    ref.repository = image_ref.substr(0, at);
+    ref.digest = image_ref.substr(at + 1);
+  } else if (image_ref.starts_with("sha256:")) {
+    ref.digest = image_ref;
+  }
+  info->image_repo = std::move(ref.repository);
+  info->image_tag = std::move(ref.tag);
+  info->image_digest = std::move(ref.digest);
+
+  if (!status.image_id().empty()) {
+    info->image_id = std::string(engine_decode::StripSha256(status.image_id()));
+  } else if (image_ref.starts_with("sha256:")) {
+    // containerd reports the image id as image_ref when the image has no
+    // repo digest (imported, not pulled).
+    info->image_id = std::string(engine_decode::StripSha256(image_ref));
+  }
+}
+
+void FillResources(const cri::ContainerStatus& status, ContainerInfo* info) {
+  if (!status.has_resources() || !status.resources().has_linux()) return;
+  const cri::LinuxContainerResources& r = status.resources().linux();
+  info->cpu_period = r.cpu_period();
+  info->cpu_quota = r.cpu_quota();
+  info->cpu_shares = r.cpu_shares();
+  info->memory_limit = r.memory_limit_in_bytes();
+  info->swap_limit = r.memory_swap_limit_in_bytes();
+  info->cpuset_cpu_count = engine_decode::CountCpusetCpus(r.cpuset_cpus());
+}
+
+std::string ContainerPropagation(cri::MountPropagation propagation) {
+  switch (propagation) {
+    case cri::PROPAGATION_PRIVATE:
+      return "private";
+    case cri::PROPAGATION_HOST_TO_CONTAINER:
+      return "rslave";
+    case cri::PROPAGATION_BIDIRECTIONAL:
+      return "rshared";
+    default:
+      return "unknown";
+  }
+}
+
+void ApplyDefaults(ContainerInfo* info) {
+  if (info->cpu_period <= 0) info->cpu_period = kDefaultCpuPeriod;
+  if (info->cpu_shares <= 0) info->cpu_shares = kDefaultCpuShares;
+}
+
+}  // namespace
+
+ContainerType CriContainerType(std::string_view runtime_name) {
+  if (runtime_name == "containerd") return ContainerType::kContainerd;
+  if (runtime_name == "cri-o") return ContainerType::kCrio;
+  return ContainerType::kCri;
+}
+
+std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusResponse& container,
+                                                const cri::PodSandboxStatusResponse* sandbox,
+                                                std::string_view runtime_name, const DecodeOptions& options,
+                                                std::string* error) {
+  if (!container.has_status() || container.status().id().empty()) {
+    if (error != nullptr) *error = "CRI container status without an id";
+    return std::nullopt;
+  }
+  const cri::ContainerStatus& status = container.status();
+  const json verbose = VerboseInfo(container.info());
+  const json* runtime_spec_ptr = Member(verbose, "runtimeSpec");
+  const json runtime_spec =
+      runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object() ? *runtime_spec_ptr : json();
+
+  ContainerInfo info;
+  info.type = CriContainerType(runtime_name);
+  info.full_id = status.id();
+  info.id = std::string(ShortId(status.id()));
+  info.name = status.has_metadata() ? status.metadata().name() : std::string();
+  if (info.name.empty()) info.name = oci_spec::Annotation(runtime_spec, kCriContainerNameAnnotation);
+  if (info.name.empty()) info.name = info.id;
+  info.created_time = status.created_at() / kNanosPerSecond;
+  FillImage(status, runtime_spec, &info);
+  ReadLabels(status.labels(), options.label_max_len, &info.labels);
+
+  // What the spec knows (user, env, resources, host namespaces) is the
+  // fallback for what the status and the sandbox do not say.
+  ContainerInfo from_spec;
+  oci_spec::Apply(runtime_spec, &from_spec);
+
+  if (status.has_user() && status.user().has_linux()) {
+    info.user = std::to_string(status.user().linux().uid());
+  } else {
+    info.user = from_spec.user;
+  }
+  if (const json* envs = Path(verbose, {"config", "envs"}); envs != nullptr && envs->is_array()) {
+    for (const auto& kv : *envs) {
+      std::string key = String(kv, "key");
+      if (!key.empty()) info.env.push_back(key + "=" + String(kv, "value"));
+    }
+  }
+  if (info.env.empty()) info.env = from_spec.env;
+
+  if (status.has_resources() && status.resources().has_linux()) {
+    FillResources(status, &info);
+  } else {
+    info.cpu_period = from_spec.cpu_period;
+    info.cpu_quota = from_spec.cpu_quota;
+    info.cpu_shares = from_spec.cpu_shares;
+    info.memory_limit = from_spec.memory_limit;
+    info.swap_limit = from_spec.swap_limit;
+    info.cpuset_cpu_count = from_spec.cpuset_cpu_count;
+  }
+  ApplyDefaults(&info);
+
+  for (const cri::Mount& m : status.mounts()) {
+    ContainerMount mount;
+    mount.source = m.host_path();
+    mount.destination = m.container_path();
+    mount.read_write = !m.readonly();
+    mount.propagation = ContainerPropagation(m.propagation());
+    info.mounts.push_back(std::move(mount));
+  }
+  info.privileged = Privileged(verbose);
+
+  info.pod_sandbox_id = String(verbose, "sandboxID");
+  if (info.pod_sandbox_id.empty() && sandbox != nullptr) info.pod_sandbox_id = sandbox->status().id();
+  if (info.pod_sandbox_id.empty()) {
+    info.pod_sandbox_id = oci_spec::Annotation(runtime_spec, kCriSandboxIdAnnotation);
+  }
+  if (info.pod_sandbox_id.empty()) {
+    info.pod_sandbox_id = MapValue(status.annotations(), "io.kubernetes.cri-o.SandboxID");
+  }
+
+  if (sandbox != nullptr && sandbox->has_status()) {
+    ApplySandbox(*sandbox, VerboseInfo(sandbox->info()), options, &info);
+  } else {
+    info.host_network = from_spec.host_network;
+    info.host_pid = from_spec.host_pid;
+    info.host_ipc = from_spec.host_ipc;
+  }
+  if (!info.pod_sandbox_id.empty()) info.labels.emplace("io.kubernetes.sandbox.id", info.pod_sandbox_id);
+  return info;
+}
+
+std::optional<ContainerInfo> DecodeCriSandbox(const cri::PodSandboxStatusResponse& sandbox,
+                                              std::string_view runtime_name, const DecodeOptions& options,
+                                              std::string* error) {
+  if (!sandbox.has_status() || sandbox.status().id().empty()) {
+    if (error != nullptr) *error = "CRI pod sandbox status without an id";
+    return std::nullopt;
+  }
+  const cri::PodSandboxStatus& status = sandbox.status();
+  const json verbose = VerboseInfo(sandbox.info());
+  const json* runtime_spec_ptr = Member(verbose, "runtimeSpec");
+
+  ContainerInfo info;
+  info.type = CriContainerType(runtime_name);
+  info.full_id = status.id();
+  info.id = std::string(ShortId(status.id()));
+  info.is_pod_sandbox = true;
+  info.pod_sandbox_id = status.id();
+  info.name = status.has_metadata() ? status.metadata().name() : std::string();
+  if (info.name.empty()) info.name = info.id;
+  info.created_time = status.created_at() / kNanosPerSecond;
+  info.image = String(verbose, "image");  // containerd: the pause image
+  ImageReference ref = ParseImageReference(info.image);
+  info.image_repo = std::move(ref.repository);
+  info.image_tag = std::move(ref.tag);
+  info.image_digest = std::move(ref.digest);
+  ReadLabels(status.labels(), options.label_max_len, &info.labels);
+
+  if (runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object()) {
+    ContainerInfo from_spec;
+    oci_spec::Apply(*runtime_spec_ptr, &from_spec);
+    info.user = std::move(from_spec.user);
+    info.env = std::move(from_spec.env);
+    info.cpu_period = from_spec.cpu_period;
+    info.cpu_quota = from_spec.cpu_quota;
+    info.cpu_shares = from_spec.cpu_shares;
+    info.memory_limit = from_spec.memory_limit;
+    info.swap_limit = from_spec.swap_limit;
+    info.cpuset_cpu_count = from_spec.cpuset_cpu_count;
+  }
+  ApplyDefaults(&info);
+  info.privileged = Privileged(verbose);
+  ApplySandbox(sandbox, verbose, options, &info);
+  info.labels.emplace("io.kubernetes.sandbox.id", info.pod_sandbox_id);
+  return info;
+}
+
+std::optional<EngineEvent> DecodeCriContainerEvent(const cri::ContainerEventResponse& response) {
+  if (response.container_id().empty()) return std::nullopt;
+  EngineEvent event;
+  switch (response.container_event_type()) {
+    case cri::CONTAINER_CREATED_EVENT:
+      event.kind = EngineEvent::Kind::kCreate;
+      break;
+    case cri::CONTAINER_STARTED_EVENT:
+      event.kind = EngineEvent::Kind::kStart;
+      break;
+    case cri::CONTAINER_STOPPED_EVENT:
+      event.kind = EngineEvent::Kind::kDie;
+      break;
+    case cri::CONTAINER_DELETED_EVENT:
+      event.kind = EngineEvent::Kind::kRemove;
+      break;
+    default:
+      return std::nullopt;
+  }
+  event.id = response.container_id();
+  for (const cri::ContainerStatus& s : response.containers_statuses()) {
+    if (s.id() == response.container_id() && s.has_metadata()) event.name = s.metadata().name();
+  }
+  event.time_nano = response.created_at();
+  return event;
+}
+
+}  // namespace libcontainer

@@ -1,0 +1,49 @@
+// Pure decoders for the Kubernetes CRI (runtime.v1) as served by containerd's
+// CRI plugin and CRI-O: ContainerStatus / PodSandboxStatus responses (verbose)
+// → ContainerInfo, container events → EngineEvent. No I/O; nothing throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/container_info.h"
+#include "engines/docker/docker_decoder.h"
+
+namespace runtime::v1 {
+class ContainerStatusResponse;
+class PodSandboxStatusResponse;
+class ContainerEventResponse;
+}  // namespace runtime::v1
+
+namespace libcontainer {
+
+// CNI results longer than this are cut, as the reference does.
+inline constexpr size_t kMaxCniJsonLength = 4096;
+
+// VersionResponse.runtime_name → record type: "containerd" → containerd,
+// "cri-o" → cri-o, anything else → cri.
+ContainerType CriContainerType(std::string_view runtime_name);
+
+// A container from ContainerStatus(verbose=true) and, when known, its pod's
+// PodSandboxStatus(verbose=true) (nullptr: pod fields stay empty). The
+// verbose `info` entry is JSON; when it is missing or malformed the fields it
+// feeds (privileged, env fallback, pid-independent extras) keep their
+// defaults. nullopt + *error (if non-null) without a status or an id.
+std::optional<ContainerInfo> DecodeCriContainer(const runtime::v1::ContainerStatusResponse& container,
+                                                const runtime::v1::PodSandboxStatusResponse* sandbox,
+                                                std::string_view runtime_name, const DecodeOptions& options,
+                                                std::string* error);
+
+// The pod sandbox itself as an is_pod_sandbox record (its id, the pod name,
+// the pause image, pod labels, host namespaces, ip, CNI result).
+std::optional<ContainerInfo> DecodeCriSandbox(const runtime::v1::PodSandboxStatusResponse& sandbox,
+                                              std::string_view runtime_name, const DecodeOptions& options,
+                                              std::string* error);
+
+// GetContainerEvents: CREATED → kCreate, STARTED → kStart, STOPPED → kDie,
+// DELETED → kRemove. name from the matching container status, if any.
+// nullopt for an empty container id or an unknown event type.
+std::optional<EngineEvent> DecodeCriContainerEvent(const runtime::v1::ContainerEventResponse& event);
+
+}  // namespace libcontainer

@@ -1,0 +1,328 @@
+#include "engines/cri/cri_engine.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "engines/cri/cri_client.h"
+#include "engines/cri/cri_decoder.h"
+
+namespace libcontainer {
+namespace {
+
+namespace cri = ::runtime::v1;
+
+// Ends a stream we stop following early; Finish() alone could wait for
+// messages nobody reads.
+void Abandon(CriEventStream& stream) {
+  stream.Cancel();
+  cri::ContainerEventResponse ignored;
+  while (stream.Read(&ignored)) {
+  }
+  stream.Finish();
+}
+
+// What one ListContainers + ListPodSandbox pass saw of an id.
+struct Listed {
+  bool sandbox = false;
+  cri::ContainerState state = cri::CONTAINER_UNKNOWN;
+  std::string sandbox_id;  // of a container's pod, when the list says
+};
+using Snapshot = std::map<std::string, Listed>;
+
+class CriSession final : public EngineSession {
+ public:
+  CriSession(std::string socket, GrpcEngineWatcher& watcher, const DecodeOptions& options, uint32_t hooks)
+      : socket_(std::move(socket)),
+        watcher_(watcher),
+        options_(options),
+        hooks_(hooks),
+        client_(socket_, watcher.timing().request_deadline) {}
+
+  const std::string& socket() const override { return socket_; }
+
+  std::string Follow(const std::function<void(std::string_view)>& listed) override {
+    cri::VersionResponse version;
+    const grpc::Status status = client_.Version(&version);
+    if (!status.ok()) return socket_ + ": " + DescribeStatus(status);
+    {
+      std::lock_guard lock(mu_);
+      runtime_name_ = version.runtime_name();
+    }
+    type_ = CriContainerType(version.runtime_name());
+    const std::string summary = "runtime " + version.runtime_name() + " " + version.runtime_version() +
+                                ", CRI " + version.runtime_api_version();
+
+    // Opened before listing, so a container created meanwhile is reported
+    // (perhaps twice) rather than missed.
+    std::unique_ptr<CriEventStream> stream = client_.GetContainerEvents();
+    {
+      std::lock_guard lock(mu_);
+      if (cancelled_) {
+        Abandon(*stream);
+        return "";
+      }
+      stream_ = stream.get();
+    }
+    const std::optional<std::string> error = ListAndFollow(*stream, version.runtime_name(), summary, listed);
+    {
+      std::lock_guard lock(mu_);
+      stream_ = nullptr;
+    }
+    if (error) return *error;
+    if (!poll_logged_) {
+      poll_logged_ = true;
+      watcher_.logger().Info(watcher_.name() + ": " + socket_ +
+                             " has no container events stream; polling every " +
+                             std::to_string(watcher_.timing().cri_poll_interval.count()) + " ms");
+    }
+    return Poll(version.runtime_name());
+  }
+
+  void Cancel() override {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    if (stream_ != nullptr) stream_->Cancel();
+  }
+
+  LookupResult Lookup(const std::string& id, ContainerInfo* info, std::string* error) override {
+    std::string runtime_name;
+    {
+      std::lock_guard lock(mu_);
+      runtime_name = runtime_name_;
+    }
+    // CRI filters take a unique id prefix.
+    cri::ContainerFilter filter;
+    filter.set_id(id);
+    std::vector<cri::Container> containers;
+    grpc::Status status = client_.ListContainers(&filter, &containers);
+    if (status.ok() && containers.size() == 1 && containers[0].id().starts_with(id)) {
+      status = InspectContainer(containers[0].id(), containers[0].pod_sandbox_id(), runtime_name, info);
+    } else if (status.ok()) {
+      cri::PodSandboxFilter sandbox_filter;
+      sandbox_filter.set_id(id);
+      std::vector<cri::PodSandbox> sandboxes;
+      status = client_.ListPodSandbox(&sandbox_filter, &sandboxes);
+      std::erase_if(sandboxes, [&](const cri::PodSandbox& s) { return !s.id().starts_with(id); });
+      if (status.ok() && sandboxes.size() != 1) return LookupResult::kNotFound;
+      if (status.ok()) status = InspectSandbox(sandboxes[0].id(), runtime_name, info);
+    }
+    if (status.ok()) return LookupResult::kFound;
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) return LookupResult::kNotFound;
+    *error = socket_ + ": " + DescribeStatus(status);
+    return LookupResult::kError;
+  }
+
+ private:
+  // Why the connection ended, or nullopt when the runtime has no events
+  // stream and must be polled.
+  std::optional<std::string> ListAndFollow(CriEventStream& stream, const std::string& runtime_name,
+                                           const std::string& summary,
+                                           const std::function<void(std::string_view)>& listed) {
+    Snapshot current;
+    std::string error = Fetch(&current);
+    if (!error.empty()) {
+      Abandon(stream);
+      return error;
+    }
+    const auto [containers, sandboxes] = Sync(current, runtime_name, /*initial=*/true);
+    listed(summary + ", " + std::to_string(containers) + " containers and " + std::to_string(sandboxes) +
+           " pod sandboxes listed");
+
+    cri::ContainerEventResponse event;
+    while (stream.Read(&event)) HandleEvent(event, runtime_name);
+    const grpc::Status status = stream.Finish();
+    if (watcher_.stopping()) return "";
+    if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return std::nullopt;
+    return socket_ + ": container event stream ended: " + DescribeStatus(status);
+  }
+
+  // Until the connection fails or Stop(): compares each listing with the last.
+  std::string Poll(const std::string& runtime_name) {
+    while (watcher_.SleepUnlessStopped(watcher_.timing().cri_poll_interval)) {
+      Snapshot current;
+      std::string error = Fetch(&current);
+      if (!error.empty()) return error;
+      Sync(current, runtime_name, /*initial=*/false);
+    }
+    return "";
+  }
+
+  std::string Fetch(Snapshot* out) {
+    std::vector<cri::Container> containers;
+    grpc::Status status = client_.ListContainers(nullptr, &containers);
+    if (!status.ok()) return socket_ + ": cannot list containers: " + DescribeStatus(status);
+    std::vector<cri::PodSandbox> sandboxes;
+    status = client_.ListPodSandbox(nullptr, &sandboxes);
+    if (!status.ok()) return socket_ + ": cannot list pod sandboxes: " + DescribeStatus(status);
+    for (const auto& c : containers) (*out)[c.id()] = Listed{false, c.state(), c.pod_sandbox_id()};
+    for (const auto& s : sandboxes) (*out)[s.id()] = Listed{true, cri::CONTAINER_UNKNOWN, {}};
+    return "";
+  }
+
+  // Reports what is new in `current` (everything when `initial`) and what
+  // vanished since the last listing. Returns the containers and sandboxes
+  // reported.
+  std::pair<size_t, size_t> Sync(const Snapshot& current, const std::string& runtime_name, bool initial) {
+    size_t containers = 0, sandboxes = 0;
+    for (const auto& [id, entry] : current) {
+      bool& reported = known_.try_emplace(id, false).first->second;
+      if (!initial && reported) continue;
+      // With the start hook alone, a container is reported once it ran.
+      const bool due = initial || entry.sandbox || (hooks_ & kHookCreate) != 0 ||
+                       entry.state == cri::CONTAINER_RUNNING || entry.state == cri::CONTAINER_EXITED;
+      if (!due) continue;
+      ContainerInfo info;
+      const grpc::Status status = entry.sandbox ? InspectSandbox(id, runtime_name, &info)
+                                                : InspectContainer(id, entry.sandbox_id, runtime_name, &info);
+      if (!status.ok()) {
+        watcher_.InspectFailed(id, status);
+        continue;
+      }
+      watcher_.sink().OnContainer(info);
+      reported = true;
+      ++(entry.sandbox ? sandboxes : containers);
+    }
+    // Also after a reconnect: what went away during the outage is reported.
+    for (auto it = known_.begin(); it != known_.end();) {
+      if (current.count(it->first) != 0) {
+        ++it;
+        continue;
+      }
+      if (it->second) watcher_.ReportRemoved(type_, it->first);
+      it = known_.erase(it);
+    }
+    return {containers, sandboxes};
+  }
+
+  void HandleEvent(const cri::ContainerEventResponse& response, const std::string& runtime_name) {
+    const std::optional<EngineEvent> event = DecodeCriContainerEvent(response);
+    if (!event) return;
+    watcher_.CountEvent();
+    const Logger& logger = watcher_.logger();
+    if (logger.Enabled(LogLevel::kDebug)) {
+      logger.Debug(watcher_.name() + ": event " +
+                   cri::ContainerEventType_Name(response.container_event_type()) + " " + event->id + " on " +
+                   socket_);
+    }
+    switch (event->kind) {
+      case EngineEvent::Kind::kCreate:
+      case EngineEvent::Kind::kStart: {
+        const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
+        if ((hooks_ & hook) == 0) return;
+        const std::string sandbox_hint =
+            response.has_pod_sandbox_status() ? response.pod_sandbox_status().id() : std::string();
+        ContainerInfo info;
+        grpc::Status status = InspectContainer(event->id, sandbox_hint, runtime_name, &info);
+        // Runtimes send events for pod sandboxes too, under the sandbox's id.
+        if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+          const grpc::Status sandbox_status = InspectSandbox(event->id, runtime_name, &info);
+          if (sandbox_status.error_code() != grpc::StatusCode::NOT_FOUND) status = sandbox_status;
+        }
+        if (!status.ok()) {
+          watcher_.InspectFailed(event->id, status);
+          return;
+        }
+        watcher_.sink().OnContainer(info);
+        known_[event->id] = true;
+        return;
+      }
+      case EngineEvent::Kind::kRemove:
+        known_.erase(event->id);
+        watcher_.ReportRemoved(type_, event->id);
+        return;
+      case EngineEvent::Kind::kDie:  // a stopped container is still there
+      case EngineEvent::Kind::kOther:
+        return;
+    }
+  }
+
+  // ContainerStatus(verbose) + its pod's PodSandboxStatus(verbose). The pod
+  // is best effort: without it only the pod fields stay empty.
+  grpc::Status InspectContainer(const std::string& id, std::string sandbox_id,
+                                const std::string& runtime_name, ContainerInfo* info) {
+    cri::ContainerStatusResponse container;
+    grpc::Status status = client_.ContainerStatus(id, /*verbose=*/true, &container);
+    if (!status.ok()) return status;
+    std::string error;
+    std::optional<ContainerInfo> decoded =
+        DecodeCriContainer(container, nullptr, runtime_name, options_, &error);
+    if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container status: " + error);
+    if (sandbox_id.empty()) sandbox_id = decoded->pod_sandbox_id;
+    cri::PodSandboxStatusResponse sandbox;
+    if (!sandbox_id.empty() && client_.PodSandboxStatus(sandbox_id, /*verbose=*/true, &sandbox).ok()) {
+      decoded = DecodeCriContainer(container, &sandbox, runtime_name, options_, &error);
+      if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container status: " + error);
+    }
+    *info = std::move(*decoded);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status InspectSandbox(const std::string& id, const std::string& runtime_name, ContainerInfo* info) {
+    cri::PodSandboxStatusResponse sandbox;
+    grpc::Status status = client_.PodSandboxStatus(id, /*verbose=*/true, &sandbox);
+    if (!status.ok()) return status;
+    std::string error;
+    std::optional<ContainerInfo> decoded = DecodeCriSandbox(sandbox, runtime_name, options_, &error);
+    if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed pod sandbox status: " + error);
+    *info = std::move(*decoded);
+    return grpc::Status::OK;
+  }
+
+  const std::string socket_;
+  GrpcEngineWatcher& watcher_;
+  const DecodeOptions options_;
+  const uint32_t hooks_;
+  CriClient client_;  // thread-safe: also used by lookups
+
+  // The session thread's own.
+  ContainerType type_ = ContainerType::kCri;
+  // id → reported (sent to the sink, so its removal is news). Kept across
+  // reconnects.
+  std::map<std::string, bool> known_;
+  bool poll_logged_ = false;
+
+  std::mutex mu_;
+  bool cancelled_ = false;            // guarded by mu_
+  CriEventStream* stream_ = nullptr;  // guarded by mu_; the open stream
+  std::string runtime_name_;          // guarded by mu_; for lookups
+};
+
+}  // namespace
+
+CriEngine::CriEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
+                     EngineTiming timing)
+    : sockets_(std::move(sockets)),
+      options_{config.label_max_len, config.with_size},
+      hooks_(config.hooks),
+      watcher_("cri", logger, timing) {}
+
+CriEngine::~CriEngine() {
+  Stop();
+}
+
+void CriEngine::Start(ContainerSink& sink) {
+  watcher_.Start(sink, sockets_, [this](const std::string& socket) {
+    return std::make_unique<CriSession>(socket, watcher_, options_, hooks_);
+  });
+}
+
+void CriEngine::Stop() {
+  watcher_.Stop();
+}
+
+void CriEngine::RequestLookup(std::string_view id) {
+  watcher_.RequestLookup(id);
+}
+
+ContainerEngine::Stats CriEngine::stats() const {
+  return watcher_.stats();
+}
+
+bool CriEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
+  return watcher_.WaitForInitialList(timeout);
+}
+
+}  // namespace libcontainer

@@ -1,0 +1,121 @@
+// The machinery the gRPC watchers (containerd, cri) share, mirroring the HTTP
+// one: a thread per socket that connects, lists and follows the engine, backs
+// off and reconnects on any failure; one on-demand lookup worker; the stats;
+// the logging policy. What "connect, list, follow" means is an EngineSession.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/container_info.h"
+#include "core/logger.h"
+#include "engines/container_engine.h"
+#include "engines/http/engine_timing.h"
+
+namespace libcontainer {
+
+// "UNAVAILABLE: failed to connect ..." for log lines and last_error.
+std::string DescribeStatus(const grpc::Status& status);
+
+// One engine socket. Follow() runs on the socket's thread; Cancel() and
+// Lookup() may be called from others, so implementations keep what they
+// share with Follow() thread-safe.
+class EngineSession {
+ public:
+  enum class LookupResult { kFound, kNotFound, kError };
+
+  virtual ~EngineSession() = default;
+  virtual const std::string& socket() const = 0;
+  // Connects, reports every container, calls `listed` with a summary for the
+  // log once the list is done, then follows changes until the connection
+  // fails or Cancel() is called. Returns why it ended.
+  virtual std::string Follow(const std::function<void(std::string_view summary)>& listed) = 0;
+  // Makes a running or later Follow() return promptly; permanent.
+  virtual void Cancel() = 0;
+  // One attempt at finding `id` (full id or prefix); only called while connected.
+  virtual LookupResult Lookup(const std::string& id, ContainerInfo* info, std::string* error) = 0;
+};
+
+class GrpcEngineWatcher {
+ public:
+  using SessionFactory = std::function<std::unique_ptr<EngineSession>(const std::string& socket)>;
+
+  GrpcEngineWatcher(std::string name, const Logger& logger, EngineTiming timing);
+  ~GrpcEngineWatcher();
+  GrpcEngineWatcher(const GrpcEngineWatcher&) = delete;
+  GrpcEngineWatcher& operator=(const GrpcEngineWatcher&) = delete;
+
+  // Starts a session per socket and the lookup worker; at most once.
+  void Start(ContainerSink& sink, const std::vector<std::string>& sockets, const SessionFactory& factory);
+  // Prompt and idempotent; cancels every session and joins every thread.
+  void Stop();
+  void RequestLookup(std::string_view id);
+  ContainerEngine::Stats stats() const;
+  bool WaitForInitialList(std::chrono::milliseconds timeout);
+
+  // For sessions.
+  const std::string& name() const { return name_; }
+  const Logger& logger() const { return logger_; }
+  const EngineTiming& timing() const { return timing_; }
+  ContainerSink& sink() const { return *sink_; }
+  bool stopping() const { return stop_.load(); }
+  // Sleeps unless stopping; false once Stop() was called.
+  bool SleepUnlessStopped(std::chrono::milliseconds duration);
+  void CountEvent() { events_.fetch_add(1); }
+  // Counts and logs a failed inspect of `id` by the policy of the HTTP
+  // watchers: gone → debug, engine trouble → warning.
+  void InspectFailed(std::string_view id, const grpc::Status& status);
+  // An event-stream record for `id` is gone: the minimal removal record.
+  void ReportRemoved(ContainerType type, const std::string& full_id);
+
+ private:
+  struct Slot {
+    std::unique_ptr<EngineSession> session;
+    std::thread thread;
+    std::atomic<bool> connected{false};
+    bool initial_done = false;  // guarded by mu_
+  };
+  struct PendingLookup {
+    std::string id;
+    int attempts = 0;
+    std::chrono::steady_clock::time_point due;
+    std::chrono::milliseconds delay;
+  };
+
+  void RunSession(Slot& slot);
+  void MarkInitialDone(Slot& slot);
+  void RunLookups();
+  bool LookupOnce(const std::string& id, const std::vector<EngineSession*>& targets, ContainerInfo* info);
+
+  const std::string name_;
+  const Logger& logger_;
+  const EngineTiming timing_;
+  ContainerSink* sink_ = nullptr;  // set once by Start, before any thread
+
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> events_{0}, inspect_errors_{0}, reconnects_{0}, lookups_{0}, lookup_failures_{0};
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;  // stop, new lookups, initial-list progress
+  bool started_ = false;
+  std::vector<std::unique_ptr<Slot>> slots_;  // fixed once Start returns
+  std::deque<PendingLookup> pending_;
+  std::unordered_set<std::string> pending_ids_;  // queued or being looked up
+  std::string last_error_;
+  std::thread lookup_thread_;
+};
+
+}  // namespace libcontainer

@@ -1,0 +1,845 @@
+#include "engines/real_containerd.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace testengines {
+namespace {
+
+namespace cri = ::runtime::v1;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kContainerdBin = "/usr/bin/containerd";
+constexpr const char* kCtrBin = "/usr/bin/ctr";
+constexpr const char* kShimBin = "/usr/bin/containerd-shim-runc-v2";
+constexpr const char* kSha256sumBin = "/usr/bin/sha256sum";
+constexpr const char* kTarBin = "/bin/tar";
+// Fixed PATH so containerd finds Debian's shim and runc; CONTAINERD_* from a developer's shell must not
+// redirect ctr (we always pass --address and -n) or change its snapshotter.
+const std::vector<std::string> kCtrEnv = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "CONTAINERD_ADDRESS",
+                                          "CONTAINERD_NAMESPACE", "CONTAINERD_SNAPSHOTTER"};
+
+constexpr int kReadyPollMs = 20;
+constexpr int kReadyBoundMs = 20000;
+
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << data;
+  f.close();
+  return static_cast<bool>(f);
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) {
+    line = Trim(line);
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool MakeDirs(const std::string& path) {
+  for (size_t pos = 1;; ++pos) {
+    pos = path.find('/', pos);
+    if (mkdir(path.substr(0, pos).c_str(), 0755) != 0 && errno != EEXIST) return false;
+    if (pos == std::string::npos) return true;
+  }
+}
+
+std::string Cmdline(pid_t pid) {
+  std::string s = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
+  std::replace(s.begin(), s.end(), '\0', ' ');
+  return s;
+}
+
+// Waits up to timeout_ms for our child to exit and reaps it. False on timeout.
+bool WaitChild(pid_t pid, int timeout_ms) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd >= 0) {
+    pollfd p{fd, POLLIN, 0};
+    int r;
+    do {
+      r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    close(fd);
+    if (r == 0) return false;
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return true;
+  }
+  auto t0 = Clock::now();
+  while (MsSince(t0) <= timeout_ms) {
+    pid_t r = waitpid(pid, nullptr, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+bool WaitGone(pid_t pid, int timeout_ms) {
+  auto t0 = Clock::now();
+  while (ProcessAlive(pid)) {
+    if (MsSince(t0) > timeout_ms) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+std::string GoArch() {
+  utsname u{};
+  uname(&u);
+  std::string m = u.machine;
+  if (m == "x86_64") return "amd64";
+  if (m == "aarch64") return "arm64";
+  return m;
+}
+
+std::string Sha256Of(const std::string& path, std::string* error) {
+  CommandResult r = RunCommand({kSha256sumBin, path}, {}, 30000);
+  std::string hex = r.out.substr(0, 64);
+  if (!r.ok() || hex.size() != 64) {
+    *error = "sha256sum " + path + " failed: " + r.err;
+    return "";
+  }
+  return hex;
+}
+
+// Writes `data` as a blob of the OCI layout `layout`; returns its descriptor fields.
+bool AddBlob(const std::string& layout, const std::string& data, std::string* digest, size_t* size,
+             std::string* error) {
+  std::string tmp = layout + "/blob.tmp";
+  if (!WriteFile(tmp, data)) {
+    *error = "cannot write " + tmp;
+    return false;
+  }
+  std::string hex = Sha256Of(tmp, error);
+  if (hex.empty()) return false;
+  if (rename(tmp.c_str(), (layout + "/blobs/sha256/" + hex).c_str()) != 0) {
+    *error = "rename blob: " + std::string(std::strerror(errno));
+    return false;
+  }
+  *digest = "sha256:" + hex;
+  *size = data.size();
+  return true;
+}
+
+// An OCI archive with two images over the workspace's busybox rootfs layer (uncompressed): kImage
+// (CMD /bin/sh) and kPauseImage (CMD sleep 2147483647), named by io.containerd.image.name. Built
+// once per test program; no podman needed.
+std::string ImagesArchive(std::string* error) {
+  static std::mutex mu;
+  static std::string archive, archive_error;
+  static bool tried = false;
+  std::lock_guard<std::mutex> lock(mu);
+  if (tried) {
+    if (archive.empty()) *error = archive_error;
+    return archive;
+  }
+  tried = true;
+  EngineWorkspace& ws = EngineWorkspace::Get();
+  std::string layout = ws.NewSubdir("containerd-images");
+  auto fail = [&](const std::string& what) {
+    archive_error = "building the OCI image archive: " + what;
+    *error = archive_error;
+    return std::string();
+  };
+  if (!MakeDirs(layout + "/oci/blobs/sha256")) return fail("mkdir " + layout + "/oci/blobs/sha256");
+  const std::string oci = layout + "/oci";
+
+  std::string err;
+  std::string layer_hex = Sha256Of(ws.rootfs_tar(), &err);
+  if (layer_hex.empty()) return fail(err);
+  struct stat st {};
+  if (stat(ws.rootfs_tar().c_str(), &st) != 0) return fail("stat " + ws.rootfs_tar());
+  const std::string layer_digest = "sha256:" + layer_hex;
+  const std::string layer_path = oci + "/blobs/sha256/" + layer_hex;
+  // A hard link: same filesystem, no copy of busybox.
+  if (link(ws.rootfs_tar().c_str(), layer_path.c_str()) != 0 && errno != EEXIST) {
+    return fail("link layer: " + std::string(std::strerror(errno)));
+  }
+  const std::string arch = GoArch();
+  std::string manifests;
+  for (const auto& [name, cmd] : std::vector<std::pair<std::string, std::string>>{
+           {RealContainerd::kImage, R"(["/bin/sh"])"},
+           {RealContainerd::kPauseImage, R"(["/bin/sleep","2147483647"])"}}) {
+    std::string config = R"({"architecture":")" + arch +
+                         R"(","os":"linux","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":)" +
+                         cmd + R"(},"rootfs":{"type":"layers","diff_ids":[")" + layer_digest + R"("]}})";
+    std::string config_digest, manifest_digest;
+    size_t config_size = 0, manifest_size = 0;
+    if (!AddBlob(oci, config, &config_digest, &config_size, &err)) return fail(err);
+    std::string manifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                           R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+                           config_digest + R"(","size":)" + std::to_string(config_size) +
+                           R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
+                           layer_digest + R"(","size":)" + std::to_string(st.st_size) + "}]}";
+    if (!AddBlob(oci, manifest, &manifest_digest, &manifest_size, &err)) return fail(err);
+    if (!manifests.empty()) manifests += ",";
+    manifests += R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + manifest_digest +
+                 R"(","size":)" + std::to_string(manifest_size) +
+                 R"(,"annotations":{"io.containerd.image.name":")" + name +
+                 R"(","org.opencontainers.image.ref.name":"test"},"platform":{"architecture":")" + arch +
+                 R"(","os":"linux"}})";
+  }
+  if (!WriteFile(oci + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})") ||
+      !WriteFile(oci + "/index.json", R"({"schemaVersion":2,"manifests":[)" + manifests + "]}")) {
+    return fail("cannot write index.json/oci-layout");
+  }
+  const std::string tar_path = layout + "/images-oci.tar";
+  CommandResult tar = RunCommand(
+      {kTarBin, "--numeric-owner", "-C", oci, "-cf", tar_path, "oci-layout", "index.json", "blobs"}, {},
+      30000);
+  if (!tar.ok()) return fail("tar: " + tar.err);
+  archive = tar_path;
+  return archive;
+}
+
+std::vector<std::string> CgroupHierarchies() {
+  std::vector<std::string> out;
+  DIR* d = opendir("/sys/fs/cgroup");
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::string path = std::string("/sys/fs/cgroup/") + e->d_name;
+    struct stat st {};
+    // lstat: cpu -> cpu,cpuacct style symlinks would name a hierarchy twice.
+    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(path);
+  }
+  closedir(d);
+  // A pure v2 host mounts the hierarchy itself at /sys/fs/cgroup.
+  if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) out.push_back("/sys/fs/cgroup");
+  return out;
+}
+
+// Removes the cgroup dir of one of our containers, children first. Only reached when containerd's own
+// removal failed, so whatever still runs in it is ours and gets SIGKILL.
+void RemoveCgroupTree(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return;
+  if (DIR* d = opendir(path.c_str())) {
+    std::vector<std::string> children;
+    while (dirent* e = readdir(d)) {
+      if (e->d_type == DT_DIR && e->d_name[0] != '.') children.push_back(path + "/" + e->d_name);
+    }
+    closedir(d);
+    for (const auto& c : children) RemoveCgroupTree(c);
+  }
+  auto t0 = Clock::now();
+  while (rmdir(path.c_str()) != 0 && errno == EBUSY && MsSince(t0) < 2000) {
+    std::istringstream procs(ReadFile(path + "/cgroup.procs"));
+    for (pid_t p; procs >> p;) kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+// The cgroup path of a process as the memory (or unified) line names it; "" if gone.
+std::string CgroupPathOf(pid_t pid) {
+  std::string unified;
+  for (const auto& [controllers, path] : ProcessCgroups(pid)) {
+    if (controllers == "memory") return path;
+    if (controllers.empty()) unified = path;
+  }
+  return unified;
+}
+
+std::string StatusText(const grpc::Status& s) {
+  return "gRPC " + std::to_string(static_cast<int>(s.error_code())) + ": " + s.error_message();
+}
+
+std::atomic<int> unique_counter{0};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+std::string RealContainerd::UniqueId(const std::string& prefix) {
+  return prefix + "-" + std::to_string(getpid()) + "-" + std::to_string(++unique_counter);
+}
+
+RealContainerd::RealContainerd(std::string dir)
+    : dir_(std::move(dir)),
+      socket_(dir_ + "/containerd.sock"),
+      log_path_(dir_ + "/daemon.log"),
+      config_path_(dir_ + "/config.toml"),
+      fifo_dir_(dir_ + "/fifo"),
+      runc_root_(dir_ + "/runc") {
+  EngineWorkspace::Get().AddUser();
+}
+
+bool RealContainerd::running() const {
+  if (pid_ <= 0) return false;
+  pid_t r = waitpid(pid_, nullptr, WNOHANG);
+  if (r == pid_ || (r < 0 && errno == ECHILD)) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+std::string RealContainerd::LogTail(size_t max_bytes) const {
+  std::string s = ReadFile(log_path_);
+  if (s.size() <= max_bytes) return s;
+  size_t from = s.size() - max_bytes;
+  size_t nl = s.find('\n', from);  // start at a line boundary when possible
+  return "..." + s.substr(nl != std::string::npos && nl + 1 < s.size() ? nl + 1 : from);
+}
+
+std::string RealContainerd::Fail(const std::string& what) const {
+  return std::string("containerd: ") + what + "\n--- tail of " + log_path_ + " ---\n" + LogTail();
+}
+
+bool RealContainerd::WriteConfig(std::string* error) {
+  CommandResult def = RunCommand({kContainerdBin, "config", "default"}, kCtrEnv, 30000);
+  if (!def.ok()) {
+    *error = "containerd: `containerd config default` failed: " + def.err;
+    return false;
+  }
+  // Line edits of the default config, each of which must apply exactly once (a changed default
+  // config format must fail loudly, not silently use /var/lib/containerd or pull the pause image).
+  struct Edit {
+    std::string match;        // prefix of the trimmed line
+    std::string section;      // required enclosing [section] header prefix, "" for any
+    std::string replacement;  // the new trimmed line
+    int applied = 0;
+  };
+  std::vector<Edit> edits = {
+      {"root = ", "", "root = \"" + dir_ + "/root\""},
+      {"state = ", "", "state = \"" + dir_ + "/state\""},
+      {"address = ", "[grpc]", "address = \"" + socket_ + "\""},
+      {"path = \"/opt/containerd\"", "", "path = \"" + dir_ + "/opt\""},
+      {"bin_dir = ", "[plugins.\"io.containerd.grpc.v1.cri\".cni]", "bin_dir = \"" + dir_ + "/cni/bin\""},
+      {"conf_dir = ", "[plugins.\"io.containerd.grpc.v1.cri\".cni]", "conf_dir = \"" + dir_ + "/cni/net.d\""},
+      {"sandbox_image = ", "", "sandbox_image = \"" + std::string(kPauseImage) + "\""},
+      // The sandbox's oom_score_adj -998 needs CAP_SYS_RESOURCE, which root lacks here.
+      {"restrict_oom_score_adj = ", "", "restrict_oom_score_adj = true"},
+      // Private runc state for CRI containers instead of /run/containerd/runc.
+      {"Root = ", "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]",
+       "Root = \"" + runc_root_ + "\""},
+  };
+  std::ostringstream out;
+  std::string section;
+  std::istringstream in(def.out);
+  for (std::string raw; std::getline(in, raw);) {
+    std::string line = Trim(raw);
+    if (!line.empty() && line[0] == '[') section = line;
+    // root/state only as top-level keys (before the first [section]).
+    bool top_level = section.empty();
+    std::string indent = raw.substr(0, raw.find_first_not_of(" \t"));
+    std::string replaced = raw;
+    for (Edit& e : edits) {
+      if (line.rfind(e.match, 0) != 0) continue;
+      if ((e.match == "root = " || e.match == "state = ") && !top_level) continue;
+      if (!e.section.empty() && section != e.section) continue;
+      replaced = indent + e.replacement;
+      ++e.applied;
+      break;
+    }
+    out << replaced << "\n";
+  }
+  for (const Edit& e : edits) {
+    if (e.applied != 1) {
+      *error = "containerd: default config: `" + e.match + "` " +
+               (e.section.empty() ? "" : "in " + e.section) + " matched " + std::to_string(e.applied) +
+               " times, expected once";
+      return false;
+    }
+  }
+  if (!WriteFile(config_path_, out.str())) {
+    *error = "containerd: cannot write " + config_path_;
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> RealContainerd::CtrArgv(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {kCtrBin, "--address", socket_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+bool RealContainerd::Ctr(const std::vector<std::string>& args, std::string* out, int timeout_ms) {
+  CommandResult r = RunCommand(CtrArgv(args), kCtrEnv, timeout_ms);
+  if (!r.ok()) {
+    std::string cmd = "ctr";
+    for (const auto& a : args) cmd += " " + a;
+    last_error_ = cmd + " (exit " + std::to_string(r.exit_code) + "): " + Trim(r.err);
+    if (out) *out = r.err;
+    return false;
+  }
+  if (out) *out = r.out;
+  return true;
+}
+
+bool RealContainerd::CtrNs(const std::string& ns, std::vector<std::string> args, std::string* out) {
+  args.insert(args.begin(), {"-n", ns});
+  return Ctr(args, out);
+}
+
+bool RealContainerd::SpawnAndWait(std::string* error) {
+  auto t0 = Clock::now();
+  int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) {
+    *error = "containerd: open " + log_path_ + ": " + std::strerror(errno);
+    return false;
+  }
+  std::vector<std::string> argv = {kContainerdBin, "--config", config_path_};
+  std::string banner = "=== [real_containerd] starting: " + argv[0] + " --config " + config_path_ + "\n";
+  (void)!write(log_fd, banner.data(), banner.size());
+
+  // Environment: ours, minus CONTAINERD_*, with a fixed PATH (shim + runc from Debian).
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    if (entry.rfind("PATH=", 0) == 0 || entry.rfind("CONTAINERD_", 0) == 0) continue;
+    env.push_back(entry);
+  }
+  env.push_back(kCtrEnv[0]);
+  std::vector<char*> argp, envp;
+  for (auto& s : argv) argp.push_back(s.data());
+  argp.push_back(nullptr);
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, log_fd, 1);
+  posix_spawn_file_actions_adddup2(&fa, log_fd, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Own session: a Ctrl-C of the test does not hit the daemon half-way through its cleanup.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0].c_str(), &fa, &attr, argp.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  close(log_fd);
+  if (rc != 0) {
+    *error = "containerd: posix_spawn: " + std::string(std::strerror(rc));
+    return false;
+  }
+  pid_ = pid;
+  ever_started_ = true;
+  cri_.reset();  // a channel that saw the old daemon die may sit in reconnect backoff
+
+  // Ready = `ctr version` answers, and the CRI plugin finished its start-up (until then every CRI
+  // call, Version included, fails with "server is not initialized yet").
+  bool ctr_ok = false;
+  std::string last;
+  while (true) {
+    if (!running()) {
+      *error = Fail("daemon exited during startup");
+      return false;
+    }
+    if (!ctr_ok) {
+      ctr_ok = Ping();
+      if (!ctr_ok) last = last_error_;
+    }
+    if (ctr_ok) {
+      cri::VersionResponse v;
+      grpc::Status s = cri().Version(&v);
+      if (s.ok()) break;
+      last = "CRI Version: " + StatusText(s);
+    }
+    if (MsSince(t0) > kReadyBoundMs) {
+      StopDaemon(2000);
+      *error = Fail("not ready on " + socket_ + " within 20 s (" + last + ")");
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kReadyPollMs));
+  }
+  last_start_ms_ = MsSince(t0);
+  return true;
+}
+
+bool RealContainerd::StopDaemon(int grace_ms) {
+  if (!running()) return true;
+  kill(pid_, SIGTERM);
+  bool clean = WaitChild(pid_, grace_ms);
+  if (!clean) {
+    std::fprintf(stderr, "[real_containerd] pid %d ignored SIGTERM for %d ms, sending SIGKILL\n", pid_,
+                 grace_ms);
+    kill(pid_, SIGKILL);
+    WaitChild(pid_, 10000);
+  }
+  pid_ = -1;
+  return clean;
+}
+
+std::unique_ptr<RealContainerd> RealContainerd::Start(std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
+  for (const char* bin : {kContainerdBin, kCtrBin, kShimBin}) {
+    if (access(bin, X_OK) != 0) {
+      *error = std::string("containerd: ") + bin + " not installed (package containerd)";
+      return nullptr;
+    }
+  }
+  if (access("/usr/sbin/runc", X_OK) != 0 && access("/usr/bin/runc", X_OK) != 0) {
+    *error = "containerd: runc not installed";
+    return nullptr;
+  }
+  EngineWorkspace& ws = EngineWorkspace::Get();
+  if (!ws.ok()) {
+    *error = "containerd: workspace: " + ws.error();
+    return nullptr;
+  }
+  // Built before the daemon starts so it does not count against its start time.
+  std::string archive = ImagesArchive(error);
+  if (archive.empty()) {
+    *error = "containerd: " + *error;
+    return nullptr;
+  }
+  std::unique_ptr<RealContainerd> c(new RealContainerd(ws.NewSubdir("containerd")));
+  for (const char* sub : {"/root", "/state", "/opt", "/cni/bin", "/cni/net.d", "/fifo", "/runc"}) {
+    if (!MakeDirs(c->dir_ + sub)) {
+      *error = "containerd: mkdir " + c->dir_ + sub + ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
+  if (!c->WriteConfig(error)) return nullptr;
+  auto t0 = Clock::now();
+  if (!c->SpawnAndWait(error)) return nullptr;
+  // k8s.io first: the CRI plugin learns about imported images from events, asynchronously, and the
+  // sandbox image must be known to it before the first RunPodSandbox (or it would try to pull it).
+  for (const char* ns : {kCriNamespace, "default"}) {
+    if (!c->ImportImages(ns)) {
+      *error = c->Fail("image import failed: " + c->last_error_);
+      return nullptr;
+    }
+  }
+  c->last_start_ms_ = MsSince(t0);
+  return c;
+}
+
+bool RealContainerd::ImportImages(const std::string& ns) {
+  std::string error;
+  std::string archive = ImagesArchive(&error);
+  if (archive.empty()) {
+    last_error_ = error;
+    return false;
+  }
+  if (!CtrNs(ns, {"images", "import", archive})) return false;
+  imported_namespaces_.insert(ns);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+bool RealContainerd::CreateCtrContainer(const std::string& ns, const std::string& id, bool start,
+                                        const std::map<std::string, std::string>& labels) {
+  if (!imported_namespaces_.count(ns) && !ImportImages(ns)) return false;
+  std::vector<std::string> args;
+  if (start) {
+    // --fifo-dir/--runc-root: keep the IO fifos and runc state out of the host-wide /run/containerd.
+    args = {"run", "-d", "--fifo-dir", fifo_dir_, "--runc-root", runc_root_};
+  } else {
+    args = {"containers", "create"};  // takes neither flag; runc state goes to /run/containerd/runc
+  }
+  for (const auto& [k, v] : labels) args.insert(args.end(), {"--label", k + "=" + v});
+  args.insert(args.end(), {kImage, id, "sleep", "1000"});
+  cgroups_.insert("/" + ns + "/" + id);
+  return CtrNs(ns, args);
+}
+
+bool RealContainerd::StartCtrTask(const std::string& ns, const std::string& id) {
+  return CtrNs(ns, {"tasks", "start", "-d", "--fifo-dir", fifo_dir_, id});
+}
+
+bool RealContainerd::RemoveCtrContainer(const std::string& ns, const std::string& id) {
+  if (TaskPid(ns, id) > 0) CtrNs(ns, {"tasks", "kill", "-s", "SIGKILL", id});
+  std::string out;
+  if (CtrNs(ns, {"tasks", "ls", "-q"}, &out)) {
+    auto tasks = Lines(out);
+    if (std::find(tasks.begin(), tasks.end(), id) != tasks.end()) {
+      // The task exits asynchronously after SIGKILL; delete refuses a running one.
+      auto t0 = Clock::now();
+      while (!CtrNs(ns, {"tasks", "delete", id})) {
+        if (MsSince(t0) > 10000) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+  return CtrNs(ns, {"containers", "delete", id});
+}
+
+pid_t RealContainerd::TaskPid(const std::string& ns, const std::string& id) {
+  std::string out;
+  if (!CtrNs(ns, {"tasks", "ls"}, &out)) return 0;
+  // TASK  PID  STATUS
+  for (const auto& line : Lines(out)) {
+    auto w = Words(line);
+    if (w.size() >= 3 && w[0] == id && w[2] == "RUNNING") return static_cast<pid_t>(std::atol(w[1].c_str()));
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+libcontainer::CriClient& RealContainerd::cri() {
+  // Generous deadline: sandbox start runs runc twice on a possibly busy CI machine.
+  if (!cri_) cri_ = std::make_unique<libcontainer::CriClient>(socket_, std::chrono::seconds(30));
+  return *cri_;
+}
+
+std::string RealContainerd::RunHostNetworkPod(const std::string& name, const std::string& ns,
+                                              const std::string& uid,
+                                              const std::map<std::string, std::string>& labels,
+                                              const std::string& cgroup_parent) {
+  cri::RunPodSandboxRequest request;
+  cri::PodSandboxConfig* config = request.mutable_config();
+  config->mutable_metadata()->set_name(name);
+  config->mutable_metadata()->set_namespace_(ns);
+  config->mutable_metadata()->set_uid(uid);
+  config->mutable_labels()->insert(labels.begin(), labels.end());
+  // No hostname: with the host's network the UTS namespace is the host's too, and containerd refuses
+  // "unable to set hostname without a private UTS namespace".
+  cri::LinuxPodSandboxConfig* linux_config = config->mutable_linux();
+  linux_config->set_cgroup_parent(cgroup_parent);
+  cri::NamespaceOption* ns_options = linux_config->mutable_security_context()->mutable_namespace_options();
+  ns_options->set_network(cri::NODE);  // no CNI here; pod networks would need one
+  ns_options->set_pid(cri::CONTAINER);
+
+  std::string sandbox_id;
+  grpc::Status status;
+  auto t0 = Clock::now();
+  while (true) {
+    status = cri().RunPodSandbox(request, &sandbox_id);
+    if (status.ok()) break;
+    // An image import reaches the CRI image store through an event; if that was not processed yet,
+    // containerd fails trying to pull the sandbox image (from localhost: refused at once).
+    bool image_race = status.error_message().find(kPauseImage) != std::string::npos &&
+                      status.error_message().find("pull") != std::string::npos;
+    if (!image_race || MsSince(t0) > 3000) {
+      last_error_ = "RunPodSandbox " + name + ": " + StatusText(status);
+      return "";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string parent = cgroup_parent.empty() ? "/k8s.io" : cgroup_parent;
+  if (parent[0] != '/') parent = "/" + parent;
+  pods_[sandbox_id] = Pod{*config, parent};
+  cgroups_.insert(parent + "/" + sandbox_id);
+  return sandbox_id;
+}
+
+std::string RealContainerd::CreateAndStartPodContainer(const std::string& sandbox_id, const std::string& name,
+                                                       const std::map<std::string, std::string>& labels) {
+  auto pod = pods_.find(sandbox_id);
+  if (pod == pods_.end()) {
+    last_error_ =
+        "CreateAndStartPodContainer: unknown sandbox " + sandbox_id + " (not made by RunHostNetworkPod)";
+    return "";
+  }
+  cri::CreateContainerRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  *request.mutable_sandbox_config() = pod->second.config;
+  cri::ContainerConfig* config = request.mutable_config();
+  config->mutable_metadata()->set_name(name);
+  config->mutable_image()->set_image(kImage);
+  config->add_command("sleep");
+  config->add_args("1000");
+  config->mutable_labels()->insert(labels.begin(), labels.end());
+  // Like kubelet: the container's namespaces follow its pod's.
+  cri::NamespaceOption* ns_options =
+      config->mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  ns_options->set_network(cri::NODE);
+  ns_options->set_pid(cri::CONTAINER);
+
+  std::string container_id;
+  grpc::Status status = cri().CreateContainer(request, &container_id);
+  if (!status.ok()) {
+    last_error_ = "CreateContainer " + name + ": " + StatusText(status);
+    return "";
+  }
+  cgroups_.insert(pod->second.cgroup_parent + "/" + container_id);
+  status = cri().StartContainer(container_id);
+  if (!status.ok()) {
+    last_error_ = "StartContainer " + name + ": " + StatusText(status);
+    cri().RemoveContainer(container_id);
+    return "";
+  }
+  return container_id;
+}
+
+bool RealContainerd::RemovePodContainer(const std::string& container_id) {
+  grpc::Status status = cri().StopContainer(container_id, 0);  // timeout 0: SIGKILL right away
+  if (status.ok()) status = cri().RemoveContainer(container_id);
+  if (!status.ok()) last_error_ = "stop/remove container " + container_id + ": " + StatusText(status);
+  return status.ok();
+}
+
+bool RealContainerd::RemovePod(const std::string& sandbox_id) {
+  cri::ContainerFilter filter;
+  filter.set_pod_sandbox_id(sandbox_id);
+  std::vector<cri::Container> containers;
+  grpc::Status status = cri().ListContainers(&filter, &containers);
+  if (!status.ok()) {
+    last_error_ = "ListContainers of pod " + sandbox_id + ": " + StatusText(status);
+    return false;
+  }
+  bool ok = true;
+  for (const auto& c : containers) ok = RemovePodContainer(c.id()) && ok;
+  status = cri().StopPodSandbox(sandbox_id);
+  if (status.ok()) status = cri().RemovePodSandbox(sandbox_id);
+  if (!status.ok()) {
+    last_error_ = "stop/remove pod " + sandbox_id + ": " + StatusText(status);
+    return false;
+  }
+  pods_.erase(sandbox_id);
+  return ok;
+}
+
+// ---------------------------------------------------------------------------------------------------
+void RealContainerd::Kill9() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  WaitChild(pid_, 10000);
+  pid_ = -1;
+}
+
+bool RealContainerd::Restart(std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
+  if (running()) {
+    *error = "containerd: still running (pid " + std::to_string(pid_) + ")";
+    return false;
+  }
+  return SpawnAndWait(error);
+}
+
+void RealContainerd::RemoveEverything() {
+  // Tasks, containers and pods can only be removed through the daemon; bring a killed one back.
+  if (!running() && ever_started_) {
+    std::string error;
+    if (!Restart(&error))
+      std::fprintf(stderr, "[real_containerd] restart for cleanup failed: %s\n", error.c_str());
+  }
+  if (!running()) return;
+  std::string out;
+  std::vector<std::string> namespaces;
+  if (Ctr({"namespaces", "ls", "-q"}, &out)) namespaces = Lines(out);
+  // Remember where every live task sits, in case its removal fails and the cgroup stays.
+  for (const auto& ns : namespaces) {
+    if (!CtrNs(ns, {"tasks", "ls"}, &out)) continue;
+    for (const auto& line : Lines(out)) {
+      auto w = Words(line);
+      if (w.size() < 2 || w[0] == "TASK") continue;
+      std::string path = CgroupPathOf(static_cast<pid_t>(std::atol(w[1].c_str())));
+      if (!path.empty() && path != "/") cgroups_.insert(path);
+    }
+  }
+  // CRI first: it would otherwise keep sandboxes whose containers ctr deleted under it.
+  if (std::find(namespaces.begin(), namespaces.end(), kCriNamespace) != namespaces.end()) {
+    std::vector<cri::PodSandbox> pods;
+    grpc::Status status = cri().ListPodSandbox(nullptr, &pods);
+    for (const auto& p : pods) {
+      if (!RemovePod(p.id())) std::fprintf(stderr, "[real_containerd] %s\n", last_error_.c_str());
+    }
+    if (!status.ok())
+      std::fprintf(stderr, "[real_containerd] ListPodSandbox: %s\n", StatusText(status).c_str());
+  }
+  for (const auto& ns : namespaces) {
+    std::vector<std::string> tasks, containers;
+    if (CtrNs(ns, {"tasks", "ls", "-q"}, &out)) tasks = Lines(out);
+    for (const auto& t : tasks) CtrNs(ns, {"tasks", "kill", "-s", "SIGKILL", t});
+    for (const auto& t : tasks) {
+      auto t0 = Clock::now();
+      while (!CtrNs(ns, {"tasks", "delete", t})) {
+        if (MsSince(t0) > 10000) {
+          std::fprintf(stderr, "[real_containerd] %s\n", last_error_.c_str());
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    if (CtrNs(ns, {"containers", "ls", "-q"}, &out)) containers = Lines(out);
+    for (const auto& c : containers) {
+      if (!CtrNs(ns, {"containers", "delete", c}))
+        std::fprintf(stderr, "[real_containerd] %s\n", last_error_.c_str());
+    }
+  }
+}
+
+void RealContainerd::CleanupCgroups() {
+  for (const auto& h : CgroupHierarchies()) {
+    for (const auto& path : cgroups_) {
+      RemoveCgroupTree(h + path);
+      // Then the parents (/default, /k8s.io, /kubepods/...) while they are empty. rmdir of a cgroup
+      // only succeeds when it has no children and no processes, so nothing in use is touched.
+      for (std::string p = path.substr(0, path.rfind('/')); !p.empty(); p = p.substr(0, p.rfind('/'))) {
+        if (rmdir((h + p).c_str()) != 0 && errno != ENOENT) break;
+      }
+    }
+  }
+}
+
+RealContainerd::~RealContainerd() {
+  RemoveEverything();
+  StopDaemon(10000);
+  cri_.reset();
+  // Shims of this instance carry `-address <dir>/containerd.sock`; after their task was deleted they
+  // exit by themselves. Whatever is left means the orderly removal failed: kill it by PID.
+  auto t0 = Clock::now();
+  std::vector<pid_t> left;
+  while (!(left = ProcessesMentioning(dir_)).empty() && MsSince(t0) < 3000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (pid_t p : left) {
+    std::fprintf(stderr, "[real_containerd] killing leftover pid %d: %s\n", p, Cmdline(p).c_str());
+    kill(p, SIGKILL);
+  }
+  for (pid_t p : left) WaitGone(p, 2000);
+  for (const auto& m : MountsUnder(dir_)) umount2(m.c_str(), MNT_DETACH);
+  CleanupCgroups();
+  EngineWorkspace::Get().RemoveUser();
+}
+
+}  // namespace testengines
