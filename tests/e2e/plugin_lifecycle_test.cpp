@@ -40,7 +40,9 @@ struct BadConfig {
   std::string must_mention;
 };
 
-void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.config; }
+void PrintTo(const BadConfig& bad, std::ostream* os) {
+  *os << bad.config;
+}
 
 class InvalidConfig : public ::testing::TestWithParam<BadConfig> {};
 
