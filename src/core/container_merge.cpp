@@ -12,6 +12,14 @@ void KeepIfEmpty(Container& incoming, const Container& cached) {
   if (incoming.empty()) incoming = cached;
 }
 
+// Labels are fixed at creation, but each source sees only some of them (the
+// CRI plugin adds the pod's, containerd's native API does not): keep the union,
+// the newer value winning on a shared key.
+void KeepMissingKeys(std::map<std::string, std::string>& incoming,
+                     const std::map<std::string, std::string>& cached) {
+  incoming.insert(cached.begin(), cached.end());
+}
+
 // A name that is only the id is what engines without names report.
 bool IsPlaceholderName(const ContainerInfo& info) {
   return info.name.empty() || info.name == info.id || info.name == info.full_id;
@@ -40,8 +48,8 @@ ContainerInfo MergeContainerRecords(const ContainerInfo& cached, ContainerInfo i
   KeepIfMissing(incoming.cni_json, cached.cni_json);
   KeepIfMissing(incoming.ip, cached.ip);
   KeepIfMissing(incoming.pod_sandbox_id, cached.pod_sandbox_id);
-  KeepIfEmpty(incoming.labels, cached.labels);
-  KeepIfEmpty(incoming.pod_sandbox_labels, cached.pod_sandbox_labels);
+  KeepMissingKeys(incoming.labels, cached.labels);
+  KeepMissingKeys(incoming.pod_sandbox_labels, cached.pod_sandbox_labels);
   KeepIfEmpty(incoming.mounts, cached.mounts);
   KeepIfEmpty(incoming.env, cached.env);
   KeepIfEmpty(incoming.port_mappings, cached.port_mappings);

@@ -37,6 +37,9 @@ TEST(ContainerMergeTest, NameNeverFlipsBackToTheIdWhateverTheOrder) {
   EXPECT_EQ(cri_then_native.pod_sandbox_labels.at("app"), "web");
   EXPECT_EQ(cri_then_native.image, "docker.io/library/nginx:1.25");
 
+  EXPECT_EQ(cri_then_native.labels.at("io.kubernetes.pod.name"), "web-1");
+  EXPECT_EQ(cri_then_native.labels.at("io.cri-containerd.kind"), "container");
+
   auto native_then_cri = MergeContainerRecords(NativeRecord(), CriRecord());
   EXPECT_EQ(native_then_cri.name, "web");
   EXPECT_EQ(native_then_cri.type, ContainerType::kCri);

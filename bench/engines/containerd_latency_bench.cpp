@@ -1,0 +1,357 @@
+// How soon the containerd and CRI watchers report a new container, measured in-process against a real
+// containerd 1.6 that this program starts on a private socket (tests/engines/real_containerd.h). The
+// engines run with the plugin's default timing and hooks ([create]); their sink stamps arrivals.
+//
+//  * ContainerdEngine (native events): for each of N `ctr run -d` containers, from the timestamp of
+//    containerd's own /containers/create envelope (read by a subscriber of ours on a separate
+//    connection) to the engine sink's first OnContainer for that id. Both are CLOCK_REALTIME on this
+//    host. Containers are measured one at a time and removed before the next one.
+//  * CriEngine (polling: containerd 1.6 answers GetContainerEvents with UNIMPLEMENTED): for each of N
+//    pod containers, from CreateContainer returning to the sink's first OnContainer (steady clock).
+//    A random delay in [0, poll interval) before each create spreads creates over the poll phase, so
+//    the expectation is about poll/2 plus the status calls.
+//
+// The first container of each kind is a warm-up and is not counted. Times are reported, never
+// asserted. CONTAINERD_LATENCY_N / CRI_LATENCY_N override the counts (defaults 100 / 30).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/logger.h"
+#include "core/plugin_config.h"
+#include "engines/container_engine.h"
+#include "engines/containerd/containerd_client.h"
+#include "engines/containerd/containerd_decoder.h"
+#include "engines/containerd/containerd_engine.h"
+#include "engines/cri/cri_engine.h"
+#include "engines/real_containerd.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using libcontainer::ContainerInfo;
+using testengines::RealContainerd;
+namespace cri = ::runtime::v1;
+
+// Hang guards only: a missing report is counted, not waited for forever.
+constexpr auto kEventPatience = 10s;
+constexpr auto kListPatience = 30s;
+
+int CountFromEnv(const char* name, int fallback) {
+  const char* env = std::getenv(name);
+  const int n = env != nullptr ? std::atoi(env) : 0;
+  return n > 0 ? n : fallback;
+}
+
+int64_t WallNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Quiet: warnings from the engines would only garble the benchmark table.
+class NullLogger : public libcontainer::Logger {
+ public:
+  bool Enabled(libcontainer::LogLevel) const override { return false; }
+  void Log(libcontainer::LogLevel, std::string_view) const override {}
+};
+
+// Both clocks at the first OnContainer of each full id.
+struct Arrival {
+  int64_t wall_ns = 0, steady_ns = 0;
+};
+
+class ArrivalSink : public libcontainer::ContainerSink {
+ public:
+  void OnContainer(const ContainerInfo& info) override {
+    const Arrival now{WallNs(), SteadyNs()};
+    std::lock_guard lock(mu_);
+    if (arrived_.emplace(info.full_id, now).second) cv_.notify_all();
+  }
+  void OnContainerRemoved(const ContainerInfo&) override {}
+
+  std::optional<Arrival> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, patience, [&] { return arrived_.count(id) > 0; });
+    auto it = arrived_.find(id);
+    return it == arrived_.end() ? std::nullopt : std::optional<Arrival>(it->second);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Arrival> arrived_;
+};
+
+// containerd's /containers/create envelopes on a connection of our own: envelope timestamp and when
+// we read it, per container id.
+class CreateEventFollower {
+ public:
+  struct Created {
+    int64_t time_nano = 0, received_ns = 0;
+  };
+
+  explicit CreateEventFollower(const std::string& socket) : client_(socket) {
+    stream_ = client_.Subscribe({R"(topic=="/containers/create")"});
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~CreateEventFollower() {
+    stream_->Cancel();
+    thread_.join();
+  }
+
+  std::optional<Created> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
+    auto it = created_.find(id);
+    return it == created_.end() ? std::nullopt : std::optional<Created>(it->second);
+  }
+
+ private:
+  void Run() {
+    containerd::services::events::v1::Envelope envelope;
+    while (stream_->Read(&envelope)) {
+      const int64_t received = WallNs();
+      auto event = libcontainer::DecodeContainerdEnvelope(envelope);
+      if (!event || event->kind != libcontainer::EngineEvent::Kind::kCreate) continue;
+      std::lock_guard lock(mu_);
+      created_.emplace(event->id, Created{event->time_nano, received});
+      cv_.notify_all();
+    }
+    stream_->Finish();
+    std::lock_guard lock(mu_);
+    ended_ = true;
+    cv_.notify_all();
+  }
+
+  libcontainer::ContainerdClient client_;
+  std::unique_ptr<libcontainer::ContainerdEventStream> stream_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Created> created_;
+  bool ended_ = false;
+  std::thread thread_;
+};
+
+// Nearest-rank percentile of sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
+  rank = std::clamp<size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+double Us(int64_t later, int64_t earlier) {
+  return static_cast<double>(later - earlier) / 1000.0;
+}
+
+void Report(benchmark::State& state, const char* what, std::vector<double> latency_us, int missed,
+            const std::string& extra) {
+  std::sort(latency_us.begin(), latency_us.end());
+  const double max = latency_us.empty() ? 0 : latency_us.back();
+  state.counters["containers"] = static_cast<double>(latency_us.size());
+  state.counters["p50_us"] = Percentile(latency_us, 50);
+  state.counters["p99_us"] = Percentile(latency_us, 99);
+  state.counters["max_us"] = max;
+  state.counters["missed"] = missed;
+  std::fprintf(stderr, "[containerd_latency] %s: N=%zu p50 %.0f us, p99 %.0f us, max %.0f us; missed %d%s\n",
+               what, latency_us.size(), Percentile(latency_us, 50), Percentile(latency_us, 99), max, missed,
+               extra.c_str());
+}
+
+void BM_ContainerdCreateEventToEngine(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::string error;
+  auto containerd = RealContainerd::Start(&error);
+  if (!containerd) {
+    state.SkipWithError(("containerd did not start: " + error).c_str());
+    return;
+  }
+  NullLogger logger;
+  ArrivalSink sink;
+  libcontainer::PluginConfig config;  // default hooks: [create]
+  auto follower = std::make_unique<CreateEventFollower>(containerd->socket());
+  libcontainer::ContainerdEngine engine({containerd->socket()}, config, logger);
+  engine.Start(sink);
+  if (!engine.WaitForInitialList(kListPatience)) {
+    state.SkipWithError(("engine never listed: " + engine.stats().last_error).c_str());
+    return;
+  }
+
+  std::vector<double> latency_us, stream_us, call_us;
+  int missed = 0, before_call_returned = 0;
+  for (auto _ : state) {
+    for (int i = 0; i <= n; ++i) {  // i == 0: warm-up
+      const std::string id = RealContainerd::UniqueId("latency");
+      const int64_t call_start = WallNs();
+      if (!containerd->CreateCtrContainer("default", id, true)) {
+        state.SkipWithError(("ctr run: " + containerd->last_error()).c_str());
+        break;
+      }
+      const int64_t call_end = WallNs();
+      auto created = follower->WaitFor(id, kEventPatience);
+      auto arrival = sink.WaitFor(id, kEventPatience);
+      if (!containerd->RemoveCtrContainer("default", id)) {
+        std::fprintf(stderr, "[containerd_latency] %s\n", containerd->last_error().c_str());
+      }
+      if (i == 0 && (!created || !arrival)) {
+        state.SkipWithError(created ? "warm-up container not reported by the engine"
+                                    : "no /containers/create event for the warm-up container");
+        break;
+      }
+      if (i == 0) continue;
+      call_us.push_back(Us(call_end, call_start));
+      if (!created || !arrival) {
+        ++missed;
+        continue;
+      }
+      latency_us.push_back(Us(arrival->wall_ns, created->time_nano));
+      stream_us.push_back(Us(created->received_ns, created->time_nano));
+      before_call_returned += arrival->wall_ns < call_end ? 1 : 0;
+    }
+  }
+  engine.Stop();
+  follower.reset();
+
+  std::sort(stream_us.begin(), stream_us.end());
+  std::sort(call_us.begin(), call_us.end());
+  // Our own subscriber's delivery delay: what containerd's event stream itself takes.
+  state.counters["event_stream_p50_us"] = Percentile(stream_us, 50);
+  state.counters["ctr_run_p50_us"] = Percentile(call_us, 50);
+  const double reported = static_cast<double>(latency_us.size());
+  state.counters["before_ctr_returned"] = reported > 0 ? before_call_returned / reported : 0;
+  char extra[256];
+  std::snprintf(extra, sizeof extra,
+                " (event stream p50 %.0f us; ctr run -d p50 %.0f us; reported before ctr returned %d/%zu)",
+                Percentile(stream_us, 50), Percentile(call_us, 50), before_call_returned, latency_us.size());
+  Report(state, "containerd /containers/create -> ContainerdEngine", std::move(latency_us), missed, extra);
+}
+
+// The CreateContainerRequest RealContainerd::CreateAndStartPodContainer sends, built here so the time
+// CreateContainer returns is ours to take. Must match the config RunHostNetworkPod used.
+cri::CreateContainerRequest PodContainerRequest(const std::string& sandbox_id, const std::string& name,
+                                                const std::string& pod_name, const std::string& pod_ns,
+                                                const std::string& pod_uid) {
+  cri::CreateContainerRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  cri::PodSandboxConfig* pod = request.mutable_sandbox_config();
+  pod->mutable_metadata()->set_name(pod_name);
+  pod->mutable_metadata()->set_namespace_(pod_ns);
+  pod->mutable_metadata()->set_uid(pod_uid);
+  cri::NamespaceOption* pod_ns_options =
+      pod->mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  pod_ns_options->set_network(cri::NODE);
+  pod_ns_options->set_pid(cri::CONTAINER);
+
+  cri::ContainerConfig* config = request.mutable_config();
+  config->mutable_metadata()->set_name(name);
+  config->mutable_image()->set_image(RealContainerd::kImage);
+  config->add_command("sleep");
+  config->add_args("1000");
+  cri::NamespaceOption* ns_options =
+      config->mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  ns_options->set_network(cri::NODE);
+  ns_options->set_pid(cri::CONTAINER);
+  return request;
+}
+
+void BM_CriCreateToPollingEngine(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::string error;
+  auto containerd = RealContainerd::Start(&error);
+  if (!containerd) {
+    state.SkipWithError(("containerd did not start: " + error).c_str());
+    return;
+  }
+  const std::string pod_name = "latency-pod", pod_ns = "bench", pod_uid = "uid-latency";
+  const std::string sandbox = containerd->RunHostNetworkPod(pod_name, pod_ns, pod_uid);
+  if (sandbox.empty()) {
+    state.SkipWithError(("RunPodSandbox: " + containerd->last_error()).c_str());
+    return;
+  }
+  NullLogger logger;
+  ArrivalSink sink;
+  libcontainer::PluginConfig config;
+  const libcontainer::EngineTiming timing;  // the plugin's defaults, poll interval included
+  libcontainer::CriEngine engine({containerd->socket()}, config, logger, timing);
+  engine.Start(sink);
+  if (!engine.WaitForInitialList(kListPatience)) {
+    state.SkipWithError(("engine never listed: " + engine.stats().last_error).c_str());
+    return;
+  }
+
+  std::mt19937 random(12345);  // fixed seed: the same spread of phases on every run
+  std::uniform_int_distribution<int> phase_ms(0, static_cast<int>(timing.cri_poll_interval.count()) - 1);
+  std::vector<double> latency_us;
+  int missed = 0;
+  for (auto _ : state) {
+    for (int i = 0; i <= n; ++i) {  // i == 0: warm-up
+      std::this_thread::sleep_for(std::chrono::milliseconds(phase_ms(random)));
+      std::string id;
+      grpc::Status status = containerd->cri().CreateContainer(
+          PodContainerRequest(sandbox, "latency-" + std::to_string(i), pod_name, pod_ns, pod_uid), &id);
+      const int64_t created = SteadyNs();
+      if (!status.ok()) {
+        state.SkipWithError(("CreateContainer: " + status.error_message()).c_str());
+        break;
+      }
+      // Like kubelet: started right away; the engine may see it in either state.
+      status = containerd->cri().StartContainer(id);
+      auto arrival = sink.WaitFor(id, kEventPatience);
+      if (!containerd->RemovePodContainer(id)) {
+        std::fprintf(stderr, "[containerd_latency] %s\n", containerd->last_error().c_str());
+      }
+      if (!status.ok()) {
+        state.SkipWithError(("StartContainer: " + status.error_message()).c_str());
+        break;
+      }
+      if (i == 0 && !arrival) {
+        state.SkipWithError("warm-up pod container not reported by the CRI engine");
+        break;
+      }
+      if (i == 0) continue;
+      if (!arrival) {
+        ++missed;
+        continue;
+      }
+      latency_us.push_back(Us(arrival->steady_ns, created));
+    }
+  }
+  engine.Stop();
+  state.counters["poll_interval_ms"] = static_cast<double>(timing.cri_poll_interval.count());
+  Report(state, "CRI CreateContainer returned -> CriEngine (polling)", std::move(latency_us), missed,
+         " (poll interval " + std::to_string(timing.cri_poll_interval.count()) + " ms)");
+}
+
+// One pass over N real containers each: repetitions would only restart the daemon.
+BENCHMARK(BM_ContainerdCreateEventToEngine)
+    ->Arg(CountFromEnv("CONTAINERD_LATENCY_N", 100))
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_CriCreateToPollingEngine)
+    ->Arg(CountFromEnv("CRI_LATENCY_N", 30))
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
