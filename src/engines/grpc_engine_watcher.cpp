@@ -92,7 +92,7 @@ bool GrpcEngineWatcher::SleepUnlessStopped(std::chrono::milliseconds duration) {
 
 void GrpcEngineWatcher::InspectFailed(std::string_view id, const grpc::Status& status) {
   if (stop_.load()) return;
-  inspect_errors_.fetch_add(1);
+  counters_.inspect_errors.fetch_add(1);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     // Removed between the list (or event) and the inspect: common, harmless.
     if (logger_.Enabled(LogLevel::kDebug)) {
@@ -134,11 +134,7 @@ bool GrpcEngineWatcher::WaitForInitialList(std::chrono::milliseconds timeout) {
 
 ContainerEngine::Stats GrpcEngineWatcher::stats() const {
   ContainerEngine::Stats stats;
-  stats.events = events_.load();
-  stats.inspect_errors = inspect_errors_.load();
-  stats.reconnects = reconnects_.load();
-  stats.lookups = lookups_.load();
-  stats.lookup_failures = lookup_failures_.load();
+  counters_.CopyTo(&stats);
   std::lock_guard lock(mu_);
   stats.connected =
       std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->connected.load(); });
@@ -155,7 +151,7 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
   std::chrono::milliseconds backoff = timing_.backoff_initial;
 
   auto listed = [&](std::string_view summary) {
-    if (failed_before) reconnects_.fetch_add(1);
+    if (failed_before) counters_.reconnects.fetch_add(1);
     up = true;
     outage_reported = false;
     up_since = Clock::now();
@@ -203,14 +199,14 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
 
 void GrpcEngineWatcher::RequestLookup(std::string_view id) {
   if (id.empty()) return;
-  lookups_.fetch_add(1);
+  counters_.lookups.fetch_add(1);
   {
     std::lock_guard lock(mu_);
     if (stop_.load()) return;
     std::string key(id);
     if (pending_ids_.count(key) != 0) return;
     if (pending_ids_.size() >= timing_.lookup_queue_capacity) {
-      lookup_failures_.fetch_add(1);
+      counters_.lookup_failures.fetch_add(1);
       return;
     }
     pending_ids_.insert(key);
@@ -250,7 +246,7 @@ void GrpcEngineWatcher::RunLookups() {
     }
     if (++item.attempts >= timing_.lookup_attempts) {
       pending_ids_.erase(item.id);
-      lookup_failures_.fetch_add(1);
+      counters_.lookup_failures.fetch_add(1);
       if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": gave up looking up " + item.id);
       continue;
     }
@@ -271,7 +267,7 @@ bool GrpcEngineWatcher::LookupOnce(const std::string& id, const std::vector<Engi
         break;
       case EngineSession::LookupResult::kError:
         if (stop_.load()) return false;
-        inspect_errors_.fetch_add(1);
+        counters_.inspect_errors.fetch_add(1);
         if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": lookup of " + id + ": " + error);
         break;
     }

@@ -23,6 +23,7 @@
 #include "core/container_info.h"
 #include "core/logger.h"
 #include "engines/container_engine.h"
+#include "engines/engine_counters.h"
 #include "engines/http/engine_timing.h"
 
 namespace libcontainer {
@@ -74,7 +75,7 @@ class GrpcEngineWatcher {
   bool stopping() const { return stop_.load(); }
   // Sleeps unless stopping; false once Stop() was called.
   bool SleepUnlessStopped(std::chrono::milliseconds duration);
-  void CountEvent() { events_.fetch_add(1); }
+  void CountEvent() { counters_.events.fetch_add(1); }
   // Counts and logs a failed inspect of `id` by the policy of the HTTP
   // watchers: gone → debug, engine trouble → warning.
   void InspectFailed(std::string_view id, const grpc::Status& status);
@@ -106,7 +107,7 @@ class GrpcEngineWatcher {
   ContainerSink* sink_ = nullptr;  // set once by Start, before any thread
 
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> events_{0}, inspect_errors_{0}, reconnects_{0}, lookups_{0}, lookup_failures_{0};
+  EngineCounters counters_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stop, new lookups, initial-list progress

@@ -185,11 +185,7 @@ bool HttpEngineWatcher::WaitForInitialList(std::chrono::milliseconds timeout) {
 
 ContainerEngine::Stats HttpEngineWatcher::stats() const {
   ContainerEngine::Stats stats;
-  stats.events = events_.load();
-  stats.inspect_errors = inspect_errors_.load();
-  stats.reconnects = reconnects_.load();
-  stats.lookups = lookups_.load();
-  stats.lookup_failures = lookup_failures_.load();
+  counters_.CopyTo(&stats);
   std::lock_guard lock(mu_);
   stats.connected =
       std::any_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->connected.load(); });
@@ -264,7 +260,7 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
     if (status == InspectStatus::kUnreachable) return error;
   }
 
-  if (loop.failed_before) reconnects_.fetch_add(1);
+  if (loop.failed_before) counters_.reconnects.fetch_add(1);
   loop.up = true;
   loop.outage_reported = false;
   loop.up_since = Clock::now();
@@ -303,7 +299,7 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
     return;
   }
   if (event->id.empty()) return;
-  events_.fetch_add(1);
+  counters_.events.fetch_add(1);
   if (logger_.Enabled(LogLevel::kDebug)) {
     logger_.Debug(name_ + ": event " + EventKindName(event->kind) + " " + event->id + " on " +
                   session.socket);
@@ -362,16 +358,16 @@ InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_
       break;
     case InspectStatus::kNotFound:
       // Removed between the list (or event) and the inspect: common, harmless.
-      inspect_errors_.fetch_add(1);
+      counters_.inspect_errors.fetch_add(1);
       if (logger_.Enabled(LogLevel::kDebug))
         logger_.Debug(name_ + ": " + std::string(id) + " is gone: " + *error);
       break;
     case InspectStatus::kBadResponse:
-      inspect_errors_.fetch_add(1);
+      counters_.inspect_errors.fetch_add(1);
       logger_.Warning(name_ + ": skipping container " + std::string(id) + ": " + Quote(*error));
       break;
     case InspectStatus::kUnreachable:
-      inspect_errors_.fetch_add(1);  // the caller decides what to log
+      counters_.inspect_errors.fetch_add(1);  // the caller decides what to log
       break;
     case InspectStatus::kStopped:
       break;
@@ -381,14 +377,14 @@ InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_
 
 void HttpEngineWatcher::RequestLookup(std::string_view id) {
   if (id.empty()) return;
-  lookups_.fetch_add(1);
+  counters_.lookups.fetch_add(1);
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
     std::string key(id);
     if (pending_ids_.count(key) != 0) return;
     if (pending_ids_.size() >= timing_.lookup_queue_capacity) {
-      lookup_failures_.fetch_add(1);
+      counters_.lookup_failures.fetch_add(1);
       return;
     }
     pending_ids_.insert(key);
@@ -428,7 +424,7 @@ void HttpEngineWatcher::RunLookups() {
     }
     if (++item.attempts >= timing_.lookup_attempts) {
       pending_ids_.erase(item.id);
-      lookup_failures_.fetch_add(1);
+      counters_.lookup_failures.fetch_add(1);
       if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": gave up looking up " + item.id);
       continue;
     }
@@ -454,11 +450,11 @@ std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id
       case InspectStatus::kNotFound:
         break;
       case InspectStatus::kBadResponse:
-        inspect_errors_.fetch_add(1);
+        counters_.inspect_errors.fetch_add(1);
         logger_.Warning(name_ + ": lookup of " + id + ": " + Quote(error));
         break;
       case InspectStatus::kUnreachable:
-        inspect_errors_.fetch_add(1);
+        counters_.inspect_errors.fetch_add(1);
         if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": lookup of " + id + ": " + error);
         break;
     }

@@ -25,6 +25,7 @@
 #include "core/plugin_config.h"
 #include "engines/container_engine.h"
 #include "engines/docker/docker_decoder.h"
+#include "engines/engine_counters.h"
 #include "engines/http/engine_timing.h"
 #include "engines/http/unix_http_client.h"
 
@@ -166,7 +167,7 @@ class HttpEngineWatcher {
   ContainerSink* sink_ = nullptr;  // set once by Start, before any thread
 
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> events_{0}, inspect_errors_{0}, reconnects_{0}, lookups_{0}, lookup_failures_{0};
+  EngineCounters counters_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stop, new lookups, initial-list progress
