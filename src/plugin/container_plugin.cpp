@@ -260,12 +260,17 @@ bool ContainerPlugin::TagThread(const Reader& r, const Writer& w, ss_plugin_tabl
     if (match->metadata_from_cgroup) {
       AddCgroupOnlyContainer(*match);
       info = cache_.Find(id_buffer_);
-    } else if (unknown_ids_.size() < kMaxUnknownIds && unknown_ids_.insert(id_buffer_).second) {
+    } else {
+      // Forgetting old asks keeps the set bounded under churn without ever
+      // stopping to ask about new containers.
+      if (unknown_ids_.size() >= kMaxUnknownIds) unknown_ids_.clear();
       // Until an engine answers only container.id works; asked once per id,
       // the engines retry on their side.
-      Bump(counters_.unknown_ids);
-      if (engines_running_) {
-        for (auto& engine : engines_) engine->RequestLookup(match->full_id);
+      if (unknown_ids_.insert(id_buffer_).second) {
+        Bump(counters_.unknown_ids);
+        if (engines_running_) {
+          for (auto& engine : engines_) engine->RequestLookup(match->full_id);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 // The plugin, loaded through the test host exactly as Falco loads it, against
 // real dockerd and podman daemons that the tests start on private sockets.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -190,6 +191,34 @@ TEST_P(RealEnginePlugin, StartHookReportsStartedContainers) {
   ASSERT_TRUE(PumpUntil(*host, [&] { return Known(*host, id); })) << "started container not reported";
 }
 
+// The IP exists only once the container runs: the reason for `hooks: [start]`.
+// An internal docker network gives the container an address on a local
+// bridge without any iptables rule or forwarding (dockerd runs with
+// --iptables=false --ip-forward=false); podman's bridge would add NAT rules,
+// so this runs for docker only.
+class RealEngineNetworkPlugin : public RealEnginePlugin {};
+
+TEST_P(RealEngineNetworkPlugin, StartHookReportsTheIpOfAnInternalNetwork) {
+  const std::string network = "lc-internal-" + std::to_string(getpid());
+  std::string out;
+  ASSERT_TRUE(engine_->Run({"network", "create", "--internal", network}, &out)) << out;
+  auto host = StartPlugin("start");
+  ASSERT_NE(host, nullptr);
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_docker_connected") == 1; }));
+  const std::string id = engine_->CreateContainer("with-ip", {"--network", network});
+  ASSERT_FALSE(id.empty()) << engine_->last_error();
+  ASSERT_TRUE(
+      engine_->Run({"inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id}, &out));
+  const std::string expected_ip = out.substr(0, out.find_first_of("\r\n"));
+  ASSERT_FALSE(expected_ip.empty());
+  ASSERT_TRUE(
+      PumpUntil(*host, [&] { return host->ContainersTableString(id.substr(0, 12), "ip") == expected_ip; }))
+      << "ip " << host->ContainersTableString(id.substr(0, 12), "ip").value_or("<none>")
+      << " != " << expected_ip;
+  EXPECT_TRUE(engine_->RemoveContainer(id));
+  EXPECT_TRUE(engine_->Run({"network", "rm", network}, &out)) << out;
+}
+
 TEST_P(RealEnginePlugin, UnknownIdSeenByTheParserIsFetchedOnDemand) {
   // hooks [start] and a created-only container: no engine event announces it,
   // only the parser's sighting of its id can.
@@ -210,6 +239,8 @@ TEST_P(RealEnginePlugin, UnknownIdSeenByTheParserIsFetchedOnDemand) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RealEnginePlugin, ::testing::Values("docker", "podman"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, RealEngineNetworkPlugin, ::testing::Values("docker"),
                          [](const auto& info) { return info.param; });
 
 TEST(UnresponsiveEngine, InitAndCaptureOpenDoNotWaitForIt) {
