@@ -27,6 +27,8 @@
 #include <sstream>
 #include <thread>
 
+#include "engines/test_process_util.h"
+
 extern char** environ;
 
 namespace testengines {
@@ -46,42 +48,8 @@ constexpr const char* kEnginePath = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr int kPingPollMs = 20;
 constexpr int kPingBoundMs = 20000;
 
-double MsSince(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
 std::string Errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
-}
-
-bool WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << data;
-  return static_cast<bool>(f);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) {
-    line = Trim(line);
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
 }
 
 std::string Tail(const std::string& s, size_t max_bytes) {
@@ -93,15 +61,6 @@ std::string Tail(const std::string& s, size_t max_bytes) {
 
 bool IsHexId(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(c); });
-}
-
-bool Mkdirs(const std::string& path) {
-  for (size_t pos = 1;; ++pos) {
-    pos = path.find('/', pos);
-    std::string part = path.substr(0, pos);
-    if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) return false;
-    if (pos == std::string::npos) return true;
-  }
 }
 
 // Environment = inherited environ with `overrides` applied ("NAME=value" sets, "NAME" unsets).
@@ -128,46 +87,8 @@ std::vector<char*> CPtrs(std::vector<std::string>& v) {
 }
 
 // Waits up to timeout_ms for our child `pid` to exit; reaps it. Returns the wait status or -1 on timeout.
-int WaitChild(pid_t pid, int timeout_ms) {
-  int status = 0;
-  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (fd >= 0) {
-    pollfd p{fd, POLLIN, 0};
-    int r;
-    do {
-      r = poll(&p, 1, timeout_ms);
-    } while (r < 0 && errno == EINTR);
-    close(fd);
-    if (r == 0) return -1;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return status;
-  }
-  // No pidfd (old kernel): poll waitpid.
-  auto t0 = Clock::now();
-  while (true) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid || (r < 0 && errno != EINTR)) return status;
-    if (MsSince(t0) > timeout_ms) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-}
 
 // Waits for a process that is not our child (e.g. dockerd's containerd) to disappear or turn zombie.
-bool WaitGone(pid_t pid, int timeout_ms) {
-  auto t0 = Clock::now();
-  while (ProcessAlive(pid)) {
-    if (MsSince(t0) > timeout_ms) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
-std::string Cmdline(pid_t pid) {
-  std::string s = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
-  std::replace(s.begin(), s.end(), '\0', ' ');
-  return s;
-}
 
 void UnmountUnder(const std::string& prefix) {
   for (const auto& m : MountsUnder(prefix)) umount2(m.c_str(), MNT_DETACH);
@@ -189,40 +110,8 @@ void KillStragglers(const std::string& dir, int grace_ms = 3000) {
   for (pid_t p : found) WaitGone(p, 2000);
 }
 
-std::vector<std::string> CgroupHierarchies() {
-  std::vector<std::string> out;
-  DIR* d = opendir("/sys/fs/cgroup");
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    std::string path = std::string("/sys/fs/cgroup/") + e->d_name;
-    struct stat st;
-    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(path);
-  }
-  closedir(d);
-  return out;
-}
-
 // Removes a cgroup dir of one of our containers: kill what is still in it (only after the engine's own
 // removal failed), then rmdir bottom-up. Cgroup dirs only rmdir when empty, so nothing else is touched.
-void RemoveCgroupTree(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return;
-  if (DIR* d = opendir(path.c_str())) {
-    std::vector<std::string> children;
-    while (dirent* e = readdir(d)) {
-      if (e->d_type == DT_DIR && e->d_name[0] != '.') children.push_back(path + "/" + e->d_name);
-    }
-    closedir(d);
-    for (const auto& c : children) RemoveCgroupTree(c);
-  }
-  auto t0 = Clock::now();
-  while (rmdir(path.c_str()) != 0 && errno == EBUSY && MsSince(t0) < 2000) {
-    std::istringstream procs(ReadFile(path + "/cgroup.procs"));
-    for (pid_t p; procs >> p;) kill(p, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
 
 // Per-container cgroups of `ids` under <hierarchy>/<top>, then the shared dirs only if empty.
 void CleanupCgroups(const std::string& top, const std::vector<std::string>& id_dirs,
@@ -359,7 +248,7 @@ EngineWorkspace::EngineWorkspace() {
     return;
   }
   for (const char* sub : {"bin", "proc", "sys", "dev", "etc", "tmp"}) {
-    if (!Mkdirs(rootfs_dir_ + "/" + sub)) {
+    if (!MakeDirs(rootfs_dir_ + "/" + sub)) {
       error_ = Errno("mkdir " + rootfs_dir_ + "/" + sub);
       return;
     }
@@ -397,7 +286,7 @@ EngineWorkspace::~EngineWorkspace() {
 std::string EngineWorkspace::NewSubdir(const std::string& prefix) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string path = dir_ + "/" + prefix + "-" + std::to_string(++next_subdir_);
-  Mkdirs(path);
+  MakeDirs(path);
   return path;
 }
 
@@ -410,7 +299,7 @@ std::string EngineWorkspace::DockerArchive(std::string* error) {
     } else {
       // A private vfs store: no mounts to clean up, and independent of any RealPodman instance.
       std::string b = dir_ + "/imagebuild";
-      Mkdirs(b);
+      MakeDirs(b);
       WriteFile(b + "/containers.conf", "[engine]\nevents_logger = \"none\"\nlock_type = \"file\"\n");
       std::vector<std::string> env = {kEnginePath, "CONTAINERS_CONF=" + b + "/containers.conf",
                                       "CONTAINER_HOST", "CONTAINER_CONNECTION", "CONTAINERS_STORAGE_CONF"};
@@ -679,7 +568,7 @@ std::unique_ptr<RealPodman> RealPodman::Start(std::string* error) {
     return nullptr;
   }
   std::unique_ptr<RealPodman> p(new RealPodman(ws.NewSubdir("podman")));
-  for (const auto& d : {p->root_, p->runroot_, p->tmpdir_}) Mkdirs(d);
+  for (const auto& d : {p->root_, p->runroot_, p->tmpdir_}) MakeDirs(d);
 
   // No CAP_SYS_RESOURCE here: podman's default nofile=1048576 fails, and podman itself caps nproc at
   // 32768, so ask for no more than the hard limits we have. crun rejects the v1 hybrid layout: runc.

@@ -52,13 +52,8 @@ class DockerDialect final : public HttpEngineDialect {
   }
 
   std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
-    std::string actions;
-    if (hooks_ & kHookCreate) actions += R"("create",)";
-    if (hooks_ & kHookStart) actions += R"("start",)";
-    actions += R"("destroy")";
-    const std::string filters = R"({"type":["container"],"event":[)" + actions + "]}";
     return std::string(prefix) + "/events?since=" + std::to_string(since_seconds) +
-           "&filters=" + UnixHttpClient::PercentEncode(filters);
+           "&filters=" + ContainerEventFilters(hooks_, "destroy");
   }
 
   std::optional<EngineEvent> DecodeEvent(std::string_view line) const override {
@@ -67,34 +62,17 @@ class DockerDialect final : public HttpEngineDialect {
 
   InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
                         std::string* error) const override {
-    const std::string base = std::string(prefix) + "/containers/";
-    EngineHttp::Result result = http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" +
-                                         (options_.with_size ? "?size=true" : ""));
-    if (!result.ok()) return InspectStatusOf(result, error);
-    std::optional<ContainerInfo> decoded = DecodeDockerInspect(result.body, options_, error);
-    if (!decoded) {
-      *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
-      return InspectStatus::kBadResponse;
-    }
+    const InspectStatus status =
+        InspectContainer(http, prefix, id, options_, DecodeDockerInspect, info, error);
+    if (status != InspectStatus::kFound) return status;
     // The image's RepoDigests carry the digest the container inspect lacks.
     // Best effort: a failure leaves those fields as the name gave them.
-    const std::string& image = decoded->image_id.empty() ? decoded->image : decoded->image_id;
+    const std::string& image = info->image_id.empty() ? info->image : info->image_id;
     if (!image.empty()) {
       EngineHttp::Result image_result = http.Get(std::string(prefix) + "/images/" + image + "/json");
       if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
-      if (image_result.ok()) ApplyDockerImageInspect(image_result.body, &*decoded);
+      if (image_result.ok()) ApplyDockerImageInspect(image_result.body, info);
     }
-    // `container:<id>` network mode: the IP is the other container's.
-    if (const auto other = DockerNetworkModeContainer(result.body)) {
-      EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
-      if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
-      if (other_result.ok()) {
-        if (auto other_info = DecodeDockerInspect(other_result.body, options_, nullptr)) {
-          decoded->ip = other_info->ip;
-        }
-      }
-    }
-    *info = std::move(*decoded);
     return InspectStatus::kFound;
   }
 

@@ -98,6 +98,37 @@ InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* err
   return InspectStatus::kStopped;
 }
 
+std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action) {
+  std::string actions;
+  if (hooks & kHookCreate) actions += R"("create",)";
+  if (hooks & kHookStart) actions += R"("start",)";
+  actions += "\"" + std::string(removal_action) + "\"";
+  return UnixHttpClient::PercentEncode(R"({"type":["container"],"event":[)" + actions + "]}");
+}
+
+InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
+                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
+                               std::string* error) {
+  const std::string base = std::string(prefix) + "/containers/";
+  EngineHttp::Result result =
+      http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""));
+  if (!result.ok()) return InspectStatusOf(result, error);
+  std::optional<ContainerInfo> decoded = decode(result.body, options, error);
+  if (!decoded) {
+    *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
+    return InspectStatus::kBadResponse;
+  }
+  if (const auto other = DockerNetworkModeContainer(result.body)) {
+    EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
+    if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+    if (other_result.ok()) {
+      if (auto other_info = decode(other_result.body, options, nullptr)) decoded->ip = other_info->ip;
+    }
+  }
+  *info = std::move(*decoded);
+  return InspectStatus::kFound;
+}
+
 HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect,
                                      const PluginConfig& config, const Logger& logger, EngineTiming timing)
     : name_(std::move(name)),

@@ -93,6 +93,18 @@ class HttpEngineDialect {
 // Maps a failed EngineHttp result to an InspectStatus, copying the error.
 InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error);
 
+// The percent-encoded `filters` value of an /events request: container events
+// the hooks need plus the engine's removal action ("destroy" or "remove").
+std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action);
+
+// GET <prefix>/containers/<id>/json decoded by `decode`; in `container:<id>`
+// network mode the IP is taken from that other container.
+using InspectDecoder = std::optional<ContainerInfo> (*)(std::string_view json, const DecodeOptions& options,
+                                                        std::string* error);
+InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
+                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
+                               std::string* error);
+
 class HttpEngineWatcher {
  public:
   HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect, const PluginConfig& config,

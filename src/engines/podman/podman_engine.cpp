@@ -58,13 +58,8 @@ class PodmanDialect final : public HttpEngineDialect {
   // Podman calls removal "remove" (no "destroy"); its death event, "died", is
   // not needed here.
   std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
-    std::string actions;
-    if (hooks_ & kHookCreate) actions += R"("create",)";
-    if (hooks_ & kHookStart) actions += R"("start",)";
-    actions += R"("remove")";
-    const std::string filters = R"({"type":["container"],"event":[)" + actions + "]}";
     return std::string(prefix) + "/events?stream=true&since=" + std::to_string(since_seconds) +
-           "&filters=" + UnixHttpClient::PercentEncode(filters);
+           "&filters=" + ContainerEventFilters(hooks_, "remove");
   }
 
   std::optional<EngineEvent> DecodeEvent(std::string_view line) const override {
@@ -73,27 +68,9 @@ class PodmanDialect final : public HttpEngineDialect {
 
   InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
                         std::string* error) const override {
-    const std::string base = std::string(prefix) + "/containers/";
-    EngineHttp::Result result = http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" +
-                                         (options_.with_size ? "?size=true" : ""));
-    if (!result.ok()) return InspectStatusOf(result, error);
-    std::optional<ContainerInfo> decoded = DecodePodmanInspect(result.body, options_, error);
-    if (!decoded) {
-      *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
-      return InspectStatus::kBadResponse;
-    }
-    // Pod members run in the infra container's network namespace.
-    if (const auto other = DockerNetworkModeContainer(result.body)) {
-      EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
-      if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
-      if (other_result.ok()) {
-        if (auto other_info = DecodePodmanInspect(other_result.body, options_, nullptr)) {
-          decoded->ip = other_info->ip;
-        }
-      }
-    }
-    *info = std::move(*decoded);
-    return InspectStatus::kFound;
+    // Pod members run in the infra container's network namespace: handled by
+    // the shared `container:<id>` network-mode lookup.
+    return InspectContainer(http, prefix, id, options_, DecodePodmanInspect, info, error);
   }
 
  private:
