@@ -85,13 +85,16 @@ bool FakeCriServer::WaitForEventStreams(int count, std::chrono::milliseconds tim
   return cv_.wait_for(lock, timeout, [&] { return open_streams_ >= count; });
 }
 
+int FakeCriServer::unary_calls() const {
+  std::lock_guard lock(mu_);
+  return unary_calls_;
+}
+
 void FakeCriServer::Delay() const {
-  std::chrono::milliseconds delay;
-  {
-    std::lock_guard lock(mu_);
-    delay = delay_;
-  }
-  if (delay.count() > 0) std::this_thread::sleep_for(delay);
+  std::unique_lock lock(mu_);
+  ++unary_calls_;
+  cv_.notify_all();
+  cv_.wait_for(lock, delay_, [&] { return shutting_down_; });
 }
 
 const cri::ContainerStatusResponse* FakeCriServer::FindLocked(const std::string& prefix) const {

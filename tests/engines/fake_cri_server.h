@@ -36,8 +36,11 @@ class FakeCriServer final : public runtime::v1::RuntimeService::Service {
   void PushEvent(const runtime::v1::ContainerEventResponse& event);
   // containerd 1.6 behaviour: GetContainerEvents → UNIMPLEMENTED.
   void SetEventsUnimplemented(bool value);
-  // Every unary call sleeps this long first (deadline tests).
+  // Every unary call sleeps this long first (deadline tests); shutting the
+  // server down cuts the sleep short.
   void SetDelay(std::chrono::milliseconds delay);
+  // Unary calls received so far, answered or still sleeping.
+  int unary_calls() const;
   int open_event_streams() const;
   // Waits until `count` streams are open; false on timeout.
   bool WaitForEventStreams(int count, std::chrono::milliseconds timeout);
@@ -65,7 +68,7 @@ class FakeCriServer final : public runtime::v1::RuntimeService::Service {
   std::unique_ptr<grpc::Server> server_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable std::condition_variable cv_;
   std::map<std::string, runtime::v1::ContainerStatusResponse> containers_;
   std::map<std::string, std::string> container_sandboxes_;
   std::map<std::string, runtime::v1::PodSandboxStatusResponse> sandboxes_;
@@ -73,6 +76,7 @@ class FakeCriServer final : public runtime::v1::RuntimeService::Service {
   bool events_unimplemented_ = false;
   bool shutting_down_ = false;
   int open_streams_ = 0;
+  mutable int unary_calls_ = 0;
   int container_lists_ = 0;
   std::chrono::milliseconds delay_{0};
 };

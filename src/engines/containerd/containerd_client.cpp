@@ -50,14 +50,15 @@ ContainerdClient::ContainerdClient(std::shared_ptr<grpc::Channel> channel, std::
       events_(events_v1::Events::NewStub(channel_)),
       timeout_(timeout) {}
 
-void ContainerdClient::Prepare(grpc::ClientContext* context, const std::string& ns) const {
+GrpcCallCanceller::Scope ContainerdClient::Prepare(grpc::ClientContext* context, const std::string& ns) {
   context->set_deadline(std::chrono::system_clock::now() + timeout_);
   if (!ns.empty()) context->AddMetadata(kContainerdNamespaceHeader, ns);
+  return GrpcCallCanceller::Scope(canceller_, context);
 }
 
 grpc::Status ContainerdClient::ListNamespaces(std::vector<std::string>* out) {
   grpc::ClientContext context;
-  Prepare(&context, "");
+  const auto call = Prepare(&context, "");
   namespaces_v1::ListNamespacesRequest request;
   namespaces_v1::ListNamespacesResponse response;
   grpc::Status status = namespaces_->List(&context, request, &response);
@@ -70,7 +71,7 @@ grpc::Status ContainerdClient::ListNamespaces(std::vector<std::string>* out) {
 grpc::Status ContainerdClient::ListContainers(const std::string& ns, const std::vector<std::string>& filters,
                                               std::vector<containers_v1::Container>* out) {
   grpc::ClientContext context;
-  Prepare(&context, ns);
+  const auto call = Prepare(&context, ns);
   containers_v1::ListContainersRequest request;
   for (const auto& f : filters) request.add_filters(f);
   containers_v1::ListContainersResponse response;
@@ -82,7 +83,7 @@ grpc::Status ContainerdClient::ListContainers(const std::string& ns, const std::
 grpc::Status ContainerdClient::GetContainer(const std::string& ns, const std::string& id,
                                             containers_v1::Container* out) {
   grpc::ClientContext context;
-  Prepare(&context, ns);
+  const auto call = Prepare(&context, ns);
   containers_v1::GetContainerRequest request;
   request.set_id(id);
   containers_v1::GetContainerResponse response;
@@ -130,7 +131,7 @@ grpc::Status ContainerdClient::FindContainer(std::string_view id_or_prefix, std:
 grpc::Status ContainerdClient::GetTask(const std::string& ns, const std::string& container_id,
                                        containerd::v1::types::Process* out) {
   grpc::ClientContext context;
-  Prepare(&context, ns);
+  const auto call = Prepare(&context, ns);
   tasks_v1::GetRequest request;
   request.set_container_id(container_id);
   tasks_v1::GetResponse response;
@@ -142,7 +143,7 @@ grpc::Status ContainerdClient::GetTask(const std::string& ns, const std::string&
 grpc::Status ContainerdClient::ListTasks(const std::string& ns,
                                          std::vector<containerd::v1::types::Process>* out) {
   grpc::ClientContext context;
-  Prepare(&context, ns);
+  const auto call = Prepare(&context, ns);
   tasks_v1::ListTasksRequest request;
   tasks_v1::ListTasksResponse response;
   grpc::Status status = tasks_->List(&context, request, &response);

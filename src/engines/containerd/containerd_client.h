@@ -15,6 +15,7 @@
 #include "containerd/services/events/v1/events.grpc.pb.h"
 #include "containerd/services/namespaces/v1/namespace.grpc.pb.h"
 #include "containerd/services/tasks/v1/tasks.grpc.pb.h"
+#include "engines/grpc_call_canceller.h"
 
 namespace libcontainer {
 
@@ -61,8 +62,12 @@ class ContainerdClient {
   // All namespaces unless a filter such as `namespace==k8s.io` says otherwise.
   std::unique_ptr<ContainerdEventStream> Subscribe(const std::vector<std::string>& filters);
 
+  // Cancels the unary calls in flight and fails every later one with
+  // CANCELLED, for good: how Stop() gets past a hung engine at once.
+  void CancelCalls() { canceller_.CancelAll(); }
+
  private:
-  void Prepare(grpc::ClientContext* context, const std::string& ns) const;
+  GrpcCallCanceller::Scope Prepare(grpc::ClientContext* context, const std::string& ns);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<containerd::services::containers::v1::Containers::Stub> containers_;
@@ -70,6 +75,7 @@ class ContainerdClient {
   std::unique_ptr<containerd::services::namespaces::v1::Namespaces::Stub> namespaces_;
   std::unique_ptr<containerd::services::events::v1::Events::Stub> events_;
   std::chrono::milliseconds timeout_;
+  GrpcCallCanceller canceller_;
 };
 
 }  // namespace libcontainer

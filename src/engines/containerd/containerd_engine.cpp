@@ -63,6 +63,7 @@ class ContainerdSession final : public EngineSession {
   }
 
   void Cancel() override {
+    client_.CancelCalls();
     std::lock_guard lock(mu_);
     cancelled_ = true;
     if (stream_ != nullptr) stream_->Cancel();

@@ -39,13 +39,14 @@ CriClient::CriClient(const std::string& socket_or_target, std::chrono::milliseco
 CriClient::CriClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds timeout)
     : channel_(std::move(channel)), stub_(cri::RuntimeService::NewStub(channel_)), timeout_(timeout) {}
 
-void CriClient::Prepare(grpc::ClientContext* context) const {
+GrpcCallCanceller::Scope CriClient::Prepare(grpc::ClientContext* context) {
   context->set_deadline(std::chrono::system_clock::now() + timeout_);
+  return GrpcCallCanceller::Scope(canceller_, context);
 }
 
 grpc::Status CriClient::Version(cri::VersionResponse* out) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::VersionRequest request;
   request.set_version("v1");
   return stub_->Version(&context, request, out);
@@ -53,7 +54,7 @@ grpc::Status CriClient::Version(cri::VersionResponse* out) {
 
 grpc::Status CriClient::ListContainers(const cri::ContainerFilter* filter, std::vector<cri::Container>* out) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::ListContainersRequest request;
   if (filter != nullptr) *request.mutable_filter() = *filter;
   cri::ListContainersResponse response;
@@ -65,7 +66,7 @@ grpc::Status CriClient::ListContainers(const cri::ContainerFilter* filter, std::
 grpc::Status CriClient::ContainerStatus(const std::string& id, bool verbose,
                                         cri::ContainerStatusResponse* out) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::ContainerStatusRequest request;
   request.set_container_id(id);
   request.set_verbose(verbose);
@@ -75,7 +76,7 @@ grpc::Status CriClient::ContainerStatus(const std::string& id, bool verbose,
 grpc::Status CriClient::ListPodSandbox(const cri::PodSandboxFilter* filter,
                                        std::vector<cri::PodSandbox>* out) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::ListPodSandboxRequest request;
   if (filter != nullptr) *request.mutable_filter() = *filter;
   cri::ListPodSandboxResponse response;
@@ -87,7 +88,7 @@ grpc::Status CriClient::ListPodSandbox(const cri::PodSandboxFilter* filter,
 grpc::Status CriClient::PodSandboxStatus(const std::string& id, bool verbose,
                                          cri::PodSandboxStatusResponse* out) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::PodSandboxStatusRequest request;
   request.set_pod_sandbox_id(id);
   request.set_verbose(verbose);
@@ -100,7 +101,7 @@ std::unique_ptr<CriEventStream> CriClient::GetContainerEvents() {
 
 grpc::Status CriClient::RunPodSandbox(const cri::RunPodSandboxRequest& request, std::string* sandbox_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::RunPodSandboxResponse response;
   grpc::Status status = stub_->RunPodSandbox(&context, request, &response);
   if (status.ok() && sandbox_id != nullptr) *sandbox_id = response.pod_sandbox_id();
@@ -109,7 +110,7 @@ grpc::Status CriClient::RunPodSandbox(const cri::RunPodSandboxRequest& request, 
 
 grpc::Status CriClient::StopPodSandbox(const std::string& sandbox_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::StopPodSandboxRequest request;
   request.set_pod_sandbox_id(sandbox_id);
   cri::StopPodSandboxResponse response;
@@ -118,7 +119,7 @@ grpc::Status CriClient::StopPodSandbox(const std::string& sandbox_id) {
 
 grpc::Status CriClient::RemovePodSandbox(const std::string& sandbox_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::RemovePodSandboxRequest request;
   request.set_pod_sandbox_id(sandbox_id);
   cri::RemovePodSandboxResponse response;
@@ -128,7 +129,7 @@ grpc::Status CriClient::RemovePodSandbox(const std::string& sandbox_id) {
 grpc::Status CriClient::CreateContainer(const cri::CreateContainerRequest& request,
                                         std::string* container_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::CreateContainerResponse response;
   grpc::Status status = stub_->CreateContainer(&context, request, &response);
   if (status.ok() && container_id != nullptr) *container_id = response.container_id();
@@ -137,7 +138,7 @@ grpc::Status CriClient::CreateContainer(const cri::CreateContainerRequest& reque
 
 grpc::Status CriClient::StartContainer(const std::string& container_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::StartContainerRequest request;
   request.set_container_id(container_id);
   cri::StartContainerResponse response;
@@ -146,6 +147,7 @@ grpc::Status CriClient::StartContainer(const std::string& container_id) {
 
 grpc::Status CriClient::StopContainer(const std::string& container_id, int64_t timeout_seconds) {
   grpc::ClientContext context;
+  const auto call = Prepare(&context);
   // The runtime may wait the whole grace period before answering.
   context.set_deadline(std::chrono::system_clock::now() + timeout_ + std::chrono::seconds(timeout_seconds));
   cri::StopContainerRequest request;
@@ -157,7 +159,7 @@ grpc::Status CriClient::StopContainer(const std::string& container_id, int64_t t
 
 grpc::Status CriClient::RemoveContainer(const std::string& container_id) {
   grpc::ClientContext context;
-  Prepare(&context);
+  const auto call = Prepare(&context);
   cri::RemoveContainerRequest request;
   request.set_container_id(container_id);
   cri::RemoveContainerResponse response;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cri/api.grpc.pb.h"
+#include "engines/grpc_call_canceller.h"
 
 namespace libcontainer {
 
@@ -69,12 +70,17 @@ class CriClient {
   grpc::Status StopContainer(const std::string& container_id, int64_t timeout_seconds);
   grpc::Status RemoveContainer(const std::string& container_id);
 
+  // Cancels the unary calls in flight and fails every later one with
+  // CANCELLED, for good: how Stop() gets past a hung engine at once.
+  void CancelCalls() { canceller_.CancelAll(); }
+
  private:
-  void Prepare(grpc::ClientContext* context) const;
+  GrpcCallCanceller::Scope Prepare(grpc::ClientContext* context);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<runtime::v1::RuntimeService::Stub> stub_;
   std::chrono::milliseconds timeout_;
+  GrpcCallCanceller canceller_;
 };
 
 }  // namespace libcontainer

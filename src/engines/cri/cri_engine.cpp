@@ -82,6 +82,7 @@ class CriSession final : public EngineSession {
   }
 
   void Cancel() override {
+    client_.CancelCalls();
     std::lock_guard lock(mu_);
     cancelled_ = true;
     if (stream_ != nullptr) stream_->Cancel();
