@@ -1,5 +1,5 @@
 // How soon the containerd and CRI watchers report a new container, measured in-process against a real
-// containerd 1.6 that this program starts on a private socket (tests/engines/real_containerd.h). The
+// containerd 1.6 that this program starts on a private socket (tests/engines/real_containerd_cri.h). The
 // engines run with the plugin's default timing and hooks ([create]); their sink stamps arrivals.
 //
 //  * ContainerdEngine (native events): for each of N `ctr run -d` containers, from the timestamp of
@@ -38,13 +38,15 @@
 #include "engines/containerd/containerd_decoder.h"
 #include "engines/containerd/containerd_engine.h"
 #include "engines/cri/cri_engine.h"
-#include "engines/real_containerd.h"
+#include "engines/cri_pod_ops.h"
+#include "engines/real_containerd_cri.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 using libcontainer::ContainerInfo;
 using testengines::RealContainerd;
+using testengines::RealContainerdCri;
 namespace cri = ::runtime::v1;
 
 // Hang guards only: a missing report is counted, not waited for forever.
@@ -246,44 +248,19 @@ void BM_ContainerdCreateEventToEngine(benchmark::State& state) {
   Report(state, "containerd /containers/create -> ContainerdEngine", std::move(latency_us), missed, extra);
 }
 
-// The CreateContainerRequest RealContainerd::CreateAndStartPodContainer sends, built here so the time
-// CreateContainer returns is ours to take. Must match the config RunHostNetworkPod used.
-cri::CreateContainerRequest PodContainerRequest(const std::string& sandbox_id, const std::string& name,
-                                                const std::string& pod_name, const std::string& pod_ns,
-                                                const std::string& pod_uid) {
-  cri::CreateContainerRequest request;
-  request.set_pod_sandbox_id(sandbox_id);
-  cri::PodSandboxConfig* pod = request.mutable_sandbox_config();
-  pod->mutable_metadata()->set_name(pod_name);
-  pod->mutable_metadata()->set_namespace_(pod_ns);
-  pod->mutable_metadata()->set_uid(pod_uid);
-  cri::NamespaceOption* pod_ns_options =
-      pod->mutable_linux()->mutable_security_context()->mutable_namespace_options();
-  pod_ns_options->set_network(cri::NODE);
-  pod_ns_options->set_pid(cri::CONTAINER);
-
-  cri::ContainerConfig* config = request.mutable_config();
-  config->mutable_metadata()->set_name(name);
-  config->mutable_image()->set_image(RealContainerd::kImage);
-  config->add_command("sleep");
-  config->add_args("1000");
-  cri::NamespaceOption* ns_options =
-      config->mutable_linux()->mutable_security_context()->mutable_namespace_options();
-  ns_options->set_network(cri::NODE);
-  ns_options->set_pid(cri::CONTAINER);
-  return request;
-}
-
 void BM_CriCreateToPollingEngine(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   std::string error;
-  auto containerd = RealContainerd::Start(&error);
+  auto containerd = RealContainerdCri::Start(&error);
   if (!containerd) {
     state.SkipWithError(("containerd did not start: " + error).c_str());
     return;
   }
   const std::string pod_name = "latency-pod", pod_ns = "bench", pod_uid = "uid-latency";
   const std::string sandbox = containerd->RunHostNetworkPod(pod_name, pod_ns, pod_uid);
+  // The requests CreateAndStartPodContainer would send, made here so the time CreateContainer returns is
+  // ours to take.
+  const cri::PodSandboxConfig pod = testengines::HostNetworkPodConfig(pod_name, pod_ns, pod_uid);
   if (sandbox.empty()) {
     state.SkipWithError(("RunPodSandbox: " + containerd->last_error()).c_str());
     return;
@@ -308,7 +285,7 @@ void BM_CriCreateToPollingEngine(benchmark::State& state) {
       std::this_thread::sleep_for(std::chrono::milliseconds(phase_ms(random)));
       std::string id;
       grpc::Status status = containerd->cri().CreateContainer(
-          PodContainerRequest(sandbox, "latency-" + std::to_string(i), pod_name, pod_ns, pod_uid), &id);
+          testengines::PodContainerRequest(sandbox, pod, "latency-" + std::to_string(i)), &id);
       const int64_t created = SteadyNs();
       if (!status.ok()) {
         state.SkipWithError(("CreateContainer: " + status.error_message()).c_str());

@@ -32,7 +32,6 @@ extern char** environ;
 namespace testengines {
 namespace {
 
-namespace cri = ::runtime::v1;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kContainerdBin = "/usr/bin/containerd";
@@ -177,10 +176,6 @@ std::string CgroupPathOf(pid_t pid) {
     if (controllers.empty()) unified = path;
   }
   return unified;
-}
-
-std::string StatusText(const grpc::Status& s) {
-  return "gRPC " + std::to_string(static_cast<int>(s.error_code())) + ": " + s.error_message();
 }
 
 std::atomic<int> unique_counter{0};
@@ -356,10 +351,9 @@ bool RealContainerd::SpawnAndWait(std::string* error) {
   }
   pid_ = pid;
   ever_started_ = true;
-  cri_.reset();  // a channel that saw the old daemon die may sit in reconnect backoff
+  OnSpawn();
 
-  // Ready = `ctr version` answers, and the CRI plugin finished its start-up (until then every CRI
-  // call, Version included, fails with "server is not initialized yet").
+  // Ready = `ctr version` answers, and then whatever the subclass waits for (ExtraReady).
   bool ctr_ok = false;
   std::string last;
   while (true) {
@@ -371,12 +365,7 @@ bool RealContainerd::SpawnAndWait(std::string* error) {
       ctr_ok = Ping();
       if (!ctr_ok) last = last_error_;
     }
-    if (ctr_ok) {
-      cri::VersionResponse v;
-      grpc::Status s = cri().Version(&v);
-      if (s.ok()) break;
-      last = "CRI Version: " + StatusText(s);
-    }
+    if (ctr_ok && ExtraReady(&last)) break;
     if (MsSince(t0) > kReadyBoundMs) {
       StopDaemon(2000);
       *error = Fail("not ready on " + socket_ + " within 20 s (" + last + ")");
@@ -402,50 +391,58 @@ bool RealContainerd::StopDaemon(int grace_ms) {
   return clean;
 }
 
-std::unique_ptr<RealContainerd> RealContainerd::Start(std::string* error) {
+std::string RealContainerd::NewInstanceDir(std::string* error) {
   std::string ignored;
   if (!error) error = &ignored;
   for (const char* bin : {kContainerdBin, kCtrBin, kShimBin}) {
     if (access(bin, X_OK) != 0) {
       *error = std::string("containerd: ") + bin + " not installed (package containerd)";
-      return nullptr;
+      return "";
     }
   }
   if (access("/usr/sbin/runc", X_OK) != 0 && access("/usr/bin/runc", X_OK) != 0) {
     *error = "containerd: runc not installed";
-    return nullptr;
+    return "";
   }
   EngineWorkspace& ws = EngineWorkspace::Get();
   if (!ws.ok()) {
     *error = "containerd: workspace: " + ws.error();
-    return nullptr;
+    return "";
   }
   // Built before the daemon starts so it does not count against its start time.
-  std::string archive = ImagesArchive(error);
-  if (archive.empty()) {
+  if (ImagesArchive(error).empty()) {
     *error = "containerd: " + *error;
-    return nullptr;
+    return "";
   }
-  std::unique_ptr<RealContainerd> c(new RealContainerd(ws.NewSubdir("containerd")));
+  return ws.NewSubdir("containerd");
+}
+
+std::unique_ptr<RealContainerd> RealContainerd::Start(std::string* error) {
+  return StartAs<RealContainerd>(error);
+}
+
+bool RealContainerd::Launch(std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
   for (const char* sub : {"/root", "/state", "/opt", "/cni/bin", "/cni/net.d", "/fifo", "/runc"}) {
-    if (!MakeDirs(c->dir_ + sub)) {
-      *error = "containerd: mkdir " + c->dir_ + sub + ": " + std::strerror(errno);
-      return nullptr;
+    if (!MakeDirs(dir_ + sub)) {
+      *error = "containerd: mkdir " + dir_ + sub + ": " + std::strerror(errno);
+      return false;
     }
   }
-  if (!c->WriteConfig(error)) return nullptr;
+  if (!WriteConfig(error)) return false;
   auto t0 = Clock::now();
-  if (!c->SpawnAndWait(error)) return nullptr;
+  if (!SpawnAndWait(error)) return false;
   // k8s.io first: the CRI plugin learns about imported images from events, asynchronously, and the
   // sandbox image must be known to it before the first RunPodSandbox (or it would try to pull it).
   for (const char* ns : {kCriNamespace, "default"}) {
-    if (!c->ImportImages(ns)) {
-      *error = c->Fail("image import failed: " + c->last_error_);
-      return nullptr;
+    if (!ImportImages(ns)) {
+      *error = Fail("image import failed: " + last_error_);
+      return false;
     }
   }
-  c->last_start_ms_ = MsSince(t0);
-  return c;
+  last_start_ms_ = MsSince(t0);
+  return true;
 }
 
 bool RealContainerd::ImportImages(const std::string& ns) {
@@ -510,121 +507,6 @@ pid_t RealContainerd::TaskPid(const std::string& ns, const std::string& id) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-libcontainer::CriClient& RealContainerd::cri() {
-  // Generous deadline: sandbox start runs runc twice on a possibly busy CI machine.
-  if (!cri_) cri_ = std::make_unique<libcontainer::CriClient>(socket_, std::chrono::seconds(30));
-  return *cri_;
-}
-
-std::string RealContainerd::RunHostNetworkPod(const std::string& name, const std::string& ns,
-                                              const std::string& uid,
-                                              const std::map<std::string, std::string>& labels,
-                                              const std::string& cgroup_parent) {
-  cri::RunPodSandboxRequest request;
-  cri::PodSandboxConfig* config = request.mutable_config();
-  config->mutable_metadata()->set_name(name);
-  config->mutable_metadata()->set_namespace_(ns);
-  config->mutable_metadata()->set_uid(uid);
-  config->mutable_labels()->insert(labels.begin(), labels.end());
-  // No hostname: with the host's network the UTS namespace is the host's too, and containerd refuses
-  // "unable to set hostname without a private UTS namespace".
-  cri::LinuxPodSandboxConfig* linux_config = config->mutable_linux();
-  linux_config->set_cgroup_parent(cgroup_parent);
-  cri::NamespaceOption* ns_options = linux_config->mutable_security_context()->mutable_namespace_options();
-  ns_options->set_network(cri::NODE);  // no CNI here; pod networks would need one
-  ns_options->set_pid(cri::CONTAINER);
-
-  std::string sandbox_id;
-  grpc::Status status;
-  auto t0 = Clock::now();
-  while (true) {
-    status = cri().RunPodSandbox(request, &sandbox_id);
-    if (status.ok()) break;
-    // An image import reaches the CRI image store through an event; if that was not processed yet,
-    // containerd fails trying to pull the sandbox image (from localhost: refused at once).
-    bool image_race = status.error_message().find(kPauseImage) != std::string::npos &&
-                      status.error_message().find("pull") != std::string::npos;
-    if (!image_race || MsSince(t0) > 3000) {
-      last_error_ = "RunPodSandbox " + name + ": " + StatusText(status);
-      return "";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::string parent = cgroup_parent.empty() ? "/k8s.io" : cgroup_parent;
-  if (parent[0] != '/') parent = "/" + parent;
-  pods_[sandbox_id] = Pod{*config, parent};
-  cgroups_.insert(parent + "/" + sandbox_id);
-  return sandbox_id;
-}
-
-std::string RealContainerd::CreateAndStartPodContainer(const std::string& sandbox_id, const std::string& name,
-                                                       const std::map<std::string, std::string>& labels) {
-  auto pod = pods_.find(sandbox_id);
-  if (pod == pods_.end()) {
-    last_error_ =
-        "CreateAndStartPodContainer: unknown sandbox " + sandbox_id + " (not made by RunHostNetworkPod)";
-    return "";
-  }
-  cri::CreateContainerRequest request;
-  request.set_pod_sandbox_id(sandbox_id);
-  *request.mutable_sandbox_config() = pod->second.config;
-  cri::ContainerConfig* config = request.mutable_config();
-  config->mutable_metadata()->set_name(name);
-  config->mutable_image()->set_image(kImage);
-  config->add_command("sleep");
-  config->add_args("1000");
-  config->mutable_labels()->insert(labels.begin(), labels.end());
-  // Like kubelet: the container's namespaces follow its pod's.
-  cri::NamespaceOption* ns_options =
-      config->mutable_linux()->mutable_security_context()->mutable_namespace_options();
-  ns_options->set_network(cri::NODE);
-  ns_options->set_pid(cri::CONTAINER);
-
-  std::string container_id;
-  grpc::Status status = cri().CreateContainer(request, &container_id);
-  if (!status.ok()) {
-    last_error_ = "CreateContainer " + name + ": " + StatusText(status);
-    return "";
-  }
-  cgroups_.insert(pod->second.cgroup_parent + "/" + container_id);
-  status = cri().StartContainer(container_id);
-  if (!status.ok()) {
-    last_error_ = "StartContainer " + name + ": " + StatusText(status);
-    cri().RemoveContainer(container_id);
-    return "";
-  }
-  return container_id;
-}
-
-bool RealContainerd::RemovePodContainer(const std::string& container_id) {
-  grpc::Status status = cri().StopContainer(container_id, 0);  // timeout 0: SIGKILL right away
-  if (status.ok()) status = cri().RemoveContainer(container_id);
-  if (!status.ok()) last_error_ = "stop/remove container " + container_id + ": " + StatusText(status);
-  return status.ok();
-}
-
-bool RealContainerd::RemovePod(const std::string& sandbox_id) {
-  cri::ContainerFilter filter;
-  filter.set_pod_sandbox_id(sandbox_id);
-  std::vector<cri::Container> containers;
-  grpc::Status status = cri().ListContainers(&filter, &containers);
-  if (!status.ok()) {
-    last_error_ = "ListContainers of pod " + sandbox_id + ": " + StatusText(status);
-    return false;
-  }
-  bool ok = true;
-  for (const auto& c : containers) ok = RemovePodContainer(c.id()) && ok;
-  status = cri().StopPodSandbox(sandbox_id);
-  if (status.ok()) status = cri().RemovePodSandbox(sandbox_id);
-  if (!status.ok()) {
-    last_error_ = "stop/remove pod " + sandbox_id + ": " + StatusText(status);
-    return false;
-  }
-  pods_.erase(sandbox_id);
-  return ok;
-}
-
-// ---------------------------------------------------------------------------------------------------
 void RealContainerd::Kill9() {
   if (!running()) return;
   kill(pid_, SIGKILL);
@@ -642,19 +524,18 @@ bool RealContainerd::Restart(std::string* error) {
   return SpawnAndWait(error);
 }
 
-void RealContainerd::RemoveEverything() {
+bool RealContainerd::PrepareCleanup() {
   // Tasks, containers and pods can only be removed through the daemon; bring a killed one back.
   if (!running() && ever_started_) {
     std::string error;
     if (!Restart(&error))
       std::fprintf(stderr, "[real_containerd] restart for cleanup failed: %s\n", error.c_str());
   }
-  if (!running()) return;
+  if (!running()) return false;
   std::string out;
-  std::vector<std::string> namespaces;
-  if (Ctr({"namespaces", "ls", "-q"}, &out)) namespaces = Lines(out);
+  if (!Ctr({"namespaces", "ls", "-q"}, &out)) return true;
   // Remember where every live task sits, in case its removal fails and the cgroup stays.
-  for (const auto& ns : namespaces) {
+  for (const auto& ns : Lines(out)) {
     if (!CtrNs(ns, {"tasks", "ls"}, &out)) continue;
     for (const auto& line : Lines(out)) {
       auto w = Words(line);
@@ -663,16 +544,16 @@ void RealContainerd::RemoveEverything() {
       if (!path.empty() && path != "/") cgroups_.insert(path);
     }
   }
-  // CRI first: it would otherwise keep sandboxes whose containers ctr deleted under it.
-  if (std::find(namespaces.begin(), namespaces.end(), kCriNamespace) != namespaces.end()) {
-    std::vector<cri::PodSandbox> pods;
-    grpc::Status status = cri().ListPodSandbox(nullptr, &pods);
-    for (const auto& p : pods) {
-      if (!RemovePod(p.id())) std::fprintf(stderr, "[real_containerd] %s\n", last_error_.c_str());
-    }
-    if (!status.ok())
-      std::fprintf(stderr, "[real_containerd] ListPodSandbox: %s\n", StatusText(status).c_str());
-  }
+  return true;
+}
+
+void RealContainerd::RemoveEverything() {
+  // A subclass with CRI pods removed them already (through CRI, which would otherwise keep sandboxes
+  // whose containers ctr deleted under it).
+  if (!PrepareCleanup()) return;
+  std::string out;
+  std::vector<std::string> namespaces;
+  if (Ctr({"namespaces", "ls", "-q"}, &out)) namespaces = Lines(out);
   for (const auto& ns : namespaces) {
     std::vector<std::string> tasks, containers;
     if (CtrNs(ns, {"tasks", "ls", "-q"}, &out)) tasks = Lines(out);
@@ -711,7 +592,6 @@ void RealContainerd::CleanupCgroups() {
 RealContainerd::~RealContainerd() {
   RemoveEverything();
   StopDaemon(10000);
-  cri_.reset();
   // Shims of this instance carry `-address <dir>/containerd.sock`; after their task was deleted they
   // exit by themselves. Whatever is left means the orderly removal failed: kill it by PID.
   auto t0 = Clock::now();

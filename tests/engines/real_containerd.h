@@ -11,6 +11,10 @@
 // create` (unlike `ctr run` and CRI, which use a private runc root) keeps runc state in
 // /run/containerd/runc/<namespace>. Cgroups are host-wide: /<namespace>/<id> (ctr) and /k8s.io/<id> or
 // <cgroup_parent>/<id> (CRI), so ctr ids should be unique per test program (see UniqueId()).
+//
+// This part drives containerd through `ctr` only and needs no protobuf code, so a binary that dlopens
+// the plugin (which embeds the generated protos) can use it. CRI pods: RealContainerdCri
+// (real_containerd_cri.h, our CriClient in-process) or the cri-pod-tool helper (a subprocess).
 #pragma once
 
 #include <sys/types.h>
@@ -22,7 +26,6 @@
 #include <utility>
 #include <vector>
 
-#include "engines/cri/cri_client.h"
 #include "engines/real_engines.h"
 
 namespace testengines {
@@ -35,14 +38,15 @@ class RealContainerd {
   static constexpr const char* kCriNamespace = "k8s.io";
 
   // Starts `containerd --config <dir>/config.toml` (config from `containerd config default` with private
-  // paths), waits for `ctr version` to answer (20 s bound), then imports kImage and kPauseImage into the
-  // namespaces "default" and "k8s.io". nullptr + *error (with the daemon log tail) on failure.
+  // paths), waits for `ctr version` to answer (20 s bound) and for ExtraReady, then imports kImage and
+  // kPauseImage into the namespaces "k8s.io" and "default". nullptr + *error (with the daemon log tail)
+  // on failure.
   static std::unique_ptr<RealContainerd> Start(std::string* error);
-  // Removes all pods (CRI) and kills/deletes all tasks and containers in every namespace (restarting a
-  // killed daemon for that), stops containerd by PID (SIGTERM, SIGKILL after 10 s), kills leftover shims
-  // of this instance, unmounts leftovers under its dir and removes the cgroup dirs of its containers
-  // (and their parents such as /default, /k8s.io, if empty).
-  ~RealContainerd();
+  // Kills/deletes all tasks and containers in every namespace (restarting a killed daemon for that; a
+  // subclass removes its pods first), stops containerd by PID (SIGTERM, SIGKILL after 10 s), kills
+  // leftover shims of this instance, unmounts leftovers under its dir and removes the cgroup dirs of its
+  // containers (and their parents such as /default, /k8s.io, if empty).
+  virtual ~RealContainerd();
   RealContainerd(const RealContainerd&) = delete;
   RealContainerd& operator=(const RealContainerd&) = delete;
 
@@ -78,28 +82,38 @@ class RealContainerd {
   // sandboxes are tasks in namespace "k8s.io" under their 64-hex ids.
   pid_t TaskPid(const std::string& ns, const std::string& id);
 
-  // --- CRI (runtime.v1 over the same socket, through our own CriClient) ----------------------------
-  libcontainer::CriClient& cri();
-  // A pod with network/pid namespace NODE/CONTAINER (no CNI here) and no hostname (host UTS). An empty
-  // cgroup_parent puts the sandbox at /k8s.io/<sandbox id>. Returns the sandbox id, "" on failure.
-  std::string RunHostNetworkPod(const std::string& name, const std::string& ns, const std::string& uid,
-                                const std::map<std::string, std::string>& labels = {},
-                                const std::string& cgroup_parent = "");
-  // CreateContainer (kImage, `sleep 1000`, host network like its pod) + StartContainer. Returns the
-  // container id, "" on failure (a created but unstartable container is removed again).
-  std::string CreateAndStartPodContainer(const std::string& sandbox_id, const std::string& name,
-                                         const std::map<std::string, std::string>& labels = {});
-  bool RemovePodContainer(const std::string& container_id);  // StopContainer(timeout 0) + Remove
-  // Stops/removes every container of the pod, then StopPodSandbox + RemovePodSandbox.
-  bool RemovePod(const std::string& sandbox_id);
-
   // kill -9 containerd (shims and containers keep running) / start it again on the same socket and
   // state; the CRI plugin and the shims reconnect.
   void Kill9();
   bool Restart(std::string* error);
 
- private:
+ protected:
   explicit RealContainerd(std::string dir);
+  // Start for a subclass T (which befriends RealContainerd): T(dir), then the daemon and the images.
+  template <class T>
+  static std::unique_ptr<T> StartAs(std::string* error) {
+    std::string dir = NewInstanceDir(error);
+    if (dir.empty()) return nullptr;
+    std::unique_ptr<T> c(new T(std::move(dir)));
+    if (!c->Launch(error)) return nullptr;
+    return c;
+  }
+  // Hooks of the spawn in Start/Restart: OnSpawn right after it, ExtraReady polled once `ctr version`
+  // answers until it returns true (*why: what is still missing).
+  virtual void OnSpawn() {}
+  virtual bool ExtraReady(std::string* /*why*/) { return true; }
+  // First step of a subclass destructor that removes things through the daemon: brings a killed daemon
+  // back and remembers the cgroup of every live task (for the cleanup of failed removals). False if the
+  // daemon does not run.
+  bool PrepareCleanup();
+  // A cgroup path ("/k8s.io/<id>") to remove, with its empty parents, when the fixture goes away.
+  void RememberCgroup(const std::string& path) { cgroups_.insert(path); }
+  void set_last_error(std::string error) { last_error_ = std::move(error); }
+
+ private:
+  // Checks binaries and workspace, builds the image archive; a fresh instance dir, "" on failure.
+  static std::string NewInstanceDir(std::string* error);
+  bool Launch(std::string* error);
   bool WriteConfig(std::string* error);
   bool SpawnAndWait(std::string* error);
   bool StopDaemon(int grace_ms);  // SIGTERM, then SIGKILL; true if it exited on SIGTERM
@@ -108,18 +122,11 @@ class RealContainerd {
   bool CtrNs(const std::string& ns, std::vector<std::string> args, std::string* out = nullptr);
   void RemoveEverything();
   void CleanupCgroups();
-  // Sandbox ids/config per pod (CreateContainer needs the pod config) and the cgroup dirs used.
-  struct Pod {
-    runtime::v1::PodSandboxConfig config;
-    std::string cgroup_parent;  // as the cgroup dirs name it: "/k8s.io" when the request had none
-  };
 
   std::string dir_, socket_, log_path_, config_path_, fifo_dir_, runc_root_, last_error_;
   mutable pid_t pid_ = -1;
   double last_start_ms_ = 0;
   bool ever_started_ = false;
-  std::unique_ptr<libcontainer::CriClient> cri_;
-  std::map<std::string, Pod> pods_;
   std::set<std::string> imported_namespaces_;
   // Every cgroup path ("/default/<id>", "/k8s.io/<id>", ...) this instance may have created, for the
   // cleanup after a failed removal.

@@ -1,4 +1,4 @@
-// ContainerdEngine and CriEngine against a real containerd 1.6 (the RealContainerd fixture): listing at
+// ContainerdEngine and CriEngine against a real containerd 1.6 (the RealContainerdCri fixture): listing at
 // start across namespaces, live creates and removals, short-id lookups, CRI pods through the polling
 // path (1.6 has no GetContainerEvents), the plugin's merge of both engines' records of one container,
 // and a daemon killed with SIGKILL and restarted. Times are never asserted; waits are hang guards.
@@ -21,7 +21,7 @@
 #include "engines/containerd/containerd_engine.h"
 #include "engines/cri/cri_engine.h"
 #include "engines/fake_engine.h"
-#include "engines/real_containerd.h"
+#include "engines/real_containerd_cri.h"
 
 namespace testengines {
 namespace {
@@ -124,7 +124,7 @@ class RealContainerdEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    containerd_ = RealContainerd::Start(&error);
+    containerd_ = RealContainerdCri::Start(&error);
     if (!containerd_) {
       // Under CI=true a daemon that cannot start is a failure; elsewhere the test is skipped.
       if (RequireRealEngines()) FAIL() << "containerd did not start:\n" << error;
@@ -150,7 +150,7 @@ class RealContainerdEngineTest : public ::testing::Test {
     return ref;
   }
 
-  std::unique_ptr<RealContainerd> containerd_;
+  std::unique_ptr<RealContainerdCri> containerd_;
   const PluginConfig config_;
   CapturingLogger logger_;
   std::vector<std::unique_ptr<libcontainer::ContainerEngine>> engines_;

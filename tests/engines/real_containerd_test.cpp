@@ -1,11 +1,11 @@
 // Smoke test of the RealContainerd fixture: a real containerd (ctr + CRI) on a private socket.
-#include "engines/real_containerd.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
+
+#include "engines/real_containerd_cri.h"
 
 namespace testengines {
 namespace {
@@ -40,7 +40,7 @@ class RealContainerdTest : public ::testing::Test {
   void SetUp() override {
     std::string error;
     auto t0 = Clock::now();
-    containerd_ = RealContainerd::Start(&error);
+    containerd_ = RealContainerdCri::Start(&error);
     if (!containerd_) {
       // Under CI=true a daemon that cannot start is a failure; elsewhere the test is skipped.
       if (RequireRealEngines()) FAIL() << "containerd did not start:\n" << error;
@@ -60,7 +60,7 @@ class RealContainerdTest : public ::testing::Test {
     for (const auto& p : cgroup_paths) EXPECT_FALSE(CgroupDirExists(p)) << "cgroup left: " << p;
   }
 
-  std::unique_ptr<RealContainerd> containerd_;
+  std::unique_ptr<RealContainerdCri> containerd_;
 };
 
 TEST_F(RealContainerdTest, CtrContainersInTwoNamespaces) {

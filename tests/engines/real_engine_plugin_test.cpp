@@ -5,24 +5,22 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
-#include <thread>
 
 #include "engines/fake_http_server.h"
+#include "engines/plugin_test_util.h"
 #include "engines/real_engines.h"
 #include "host/event_builder.h"
 #include "host/plugin_host.h"
 
 namespace {
 
-using namespace std::chrono_literals;
+using testengines::Known;
+using testengines::Metric;
+using testengines::PumpUntil;
 using testengines::RealDocker;
 using testengines::RealEngine;
 using testengines::RealPodman;
 namespace ev = testhost::events;
-
-// A hang guard only: tests wait for behaviour, they never assert on time.
-constexpr auto kPatience = 30s;
 
 std::unique_ptr<RealEngine> StartEngine(const std::string& kind, std::string* error) {
   if (kind == "docker") return RealDocker::Start(error);
@@ -37,28 +35,6 @@ std::string ConfigFor(const std::string& kind, const std::string& socket,
          (docker ? "false" : "true") + R"(,"sockets":[")" + socket + R"("]}}})";
 }
 
-// Delivers the plugin's async events to it (as sinsp does) until `done`.
-bool PumpUntil(testhost::PluginHost& host, const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    host.DeliverAsyncEvents();
-    if (done()) return true;
-    host.WaitForAsyncEvents(1, 100ms);
-  }
-  return false;
-}
-
-bool Known(testhost::PluginHost& host, const std::string& full_id) {
-  return host.ContainersTableString(full_id.substr(0, 12), "name").has_value();
-}
-
-uint64_t Metric(testhost::PluginHost& host, const std::string& name) {
-  for (const auto& m : host.Metrics()) {
-    if (m.name == name) return m.value;
-  }
-  return UINT64_MAX;
-}
-
 class RealEnginePlugin : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -71,13 +47,7 @@ class RealEnginePlugin : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<testhost::PluginHost> StartPlugin(const std::string& hooks = "create") {
-    std::string error;
-    auto host = testhost::PluginHost::Load(LIBCONTAINER_PLUGIN_PATH, &error);
-    EXPECT_NE(host, nullptr) << error;
-    if (host == nullptr) return nullptr;
-    EXPECT_TRUE(host->Init(ConfigFor(GetParam(), engine_->socket(), hooks), &error)) << error;
-    EXPECT_EQ(host->EnableAsync(), SS_PLUGIN_SUCCESS);
-    return host;
+    return testengines::LoadPlugin(ConfigFor(GetParam(), engine_->socket(), hooks));
   }
 
   std::unique_ptr<RealEngine> engine_;
@@ -102,16 +72,7 @@ TEST_P(RealEnginePlugin, ListsReportsTagsAndRemovesContainers) {
   // A process of the container, with the cgroups the kernel gives it.
   const pid_t pid = testengines::ContainerPid(*engine_, id);
   ASSERT_GT(pid, 0);
-  testhost::ThreadSpec thread;
-  thread.tid = thread.pid = pid;
-  thread.vpid = thread.vtid = 1;
-  thread.ptid = 1;
-  thread.exe = "/bin/sleep";
-  for (const auto& [controllers, path] : testengines::ProcessCgroups(pid)) {
-    // libsinsp keeps the v1 controllers only; the unified line is not offered.
-    if (!controllers.empty() && controllers.find('=') == std::string::npos)
-      thread.cgroups.emplace_back(controllers, path);
-  }
+  const testhost::ThreadSpec thread = testengines::ThreadOfProcess(pid, "/bin/sleep");
   ASSERT_FALSE(thread.cgroups.empty());
   host->AddThread(thread);
   ASSERT_EQ(host->Parse(ev::ExecveExit(pid, 0)), SS_PLUGIN_SUCCESS);
@@ -119,8 +80,7 @@ TEST_P(RealEnginePlugin, ListsReportsTagsAndRemovesContainers) {
 
   const auto open = ev::OpenExit(pid);
   auto str = [&](const std::string& field, std::optional<std::string> key = std::nullopt) {
-    auto value = host->Extract(open, field, key);
-    return value && value->present ? value->str : std::string("<NA>");
+    return testengines::ExtractString(*host, open, field, std::move(key));
   };
   auto num = [&](const std::string& field) {
     auto value = host->Extract(open, field);
@@ -258,7 +218,7 @@ TEST(UnresponsiveEngine, InitAndCaptureOpenDoNotWaitForIt) {
   // Reported, not asserted (shared machines): a hang would show as minutes.
   RecordProperty("init_to_capture_open_ms",
                  std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
-  EXPECT_LT(elapsed, kPatience);
+  EXPECT_LT(elapsed, testengines::kPluginPatience);
   EXPECT_EQ(Metric(*host, "n_docker_connected"), 0u);
   host.reset();  // plugin_destroy must not wait for the hanging engine either
 }
