@@ -50,6 +50,17 @@ class EngineSession {
   virtual LookupResult Lookup(const std::string& id, ContainerInfo* info, std::string* error) = 0;
 };
 
+// Ends an event stream a session stops following early; Finish() alone could
+// wait for messages nobody reads.
+template <typename Message, typename Stream>
+void AbandonStream(Stream& stream) {
+  stream.Cancel();
+  Message ignored;
+  while (stream.Read(&ignored)) {
+  }
+  stream.Finish();
+}
+
 class GrpcEngineWatcher {
  public:
   using SessionFactory = std::function<std::unique_ptr<EngineSession>(const std::string& socket)>;

@@ -21,16 +21,6 @@ std::vector<std::string> TopicFilters(uint32_t hooks) {
   return filters;
 }
 
-// Ends a stream we stop following early; Finish() alone could wait for
-// messages nobody reads.
-void Abandon(ContainerdEventStream& stream) {
-  stream.Cancel();
-  events_v1::Envelope ignored;
-  while (stream.Read(&ignored)) {
-  }
-  stream.Finish();
-}
-
 class ContainerdSession final : public EngineSession {
  public:
   ContainerdSession(std::string socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
@@ -51,7 +41,7 @@ class ContainerdSession final : public EngineSession {
     {
       std::lock_guard lock(mu_);
       if (cancelled_) {
-        Abandon(*stream);
+        AbandonStream<events_v1::Envelope>(*stream);
         return "";
       }
       stream_ = stream.get();
@@ -93,7 +83,7 @@ class ContainerdSession final : public EngineSession {
     std::vector<std::string> namespaces;
     grpc::Status status = client_.ListNamespaces(&namespaces);
     if (!status.ok()) {
-      Abandon(stream);
+      AbandonStream<events_v1::Envelope>(stream);
       return socket_ + ": cannot list namespaces: " + DescribeStatus(status);
     }
     size_t count = 0;
@@ -101,7 +91,7 @@ class ContainerdSession final : public EngineSession {
       std::vector<containers_v1::Container> containers;
       status = client_.ListContainers(ns, {}, &containers);
       if (!status.ok()) {
-        Abandon(stream);
+        AbandonStream<events_v1::Envelope>(stream);
         return socket_ + ": cannot list containers in namespace " + ns + ": " + DescribeStatus(status);
       }
       for (const auto& container : containers) count += Report(container);
@@ -175,35 +165,10 @@ class ContainerdSession final : public EngineSession {
 
 ContainerdEngine::ContainerdEngine(std::vector<std::string> sockets, const PluginConfig& config,
                                    const Logger& logger, EngineTiming timing)
-    : sockets_(std::move(sockets)),
-      options_{config.label_max_len, config.with_size},
-      hooks_(config.hooks),
-      watcher_("containerd", logger, timing) {}
-
-ContainerdEngine::~ContainerdEngine() {
-  Stop();
-}
-
-void ContainerdEngine::Start(ContainerSink& sink) {
-  watcher_.Start(sink, sockets_, [this](const std::string& socket) {
-    return std::make_unique<ContainerdSession>(socket, watcher_, options_, hooks_);
-  });
-}
-
-void ContainerdEngine::Stop() {
-  watcher_.Stop();
-}
-
-void ContainerdEngine::RequestLookup(std::string_view id) {
-  watcher_.RequestLookup(id);
-}
-
-ContainerEngine::Stats ContainerdEngine::stats() const {
-  return watcher_.stats();
-}
-
-bool ContainerdEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
-  return watcher_.WaitForInitialList(timeout);
-}
+    : GrpcEngine("containerd", std::move(sockets), config, logger, timing,
+                 [](const std::string& socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
+                    uint32_t hooks) {
+                   return std::make_unique<ContainerdSession>(socket, watcher, options, hooks);
+                 }) {}
 
 }  // namespace libcontainer

@@ -14,16 +14,6 @@ namespace {
 
 namespace cri = ::runtime::v1;
 
-// Ends a stream we stop following early; Finish() alone could wait for
-// messages nobody reads.
-void Abandon(CriEventStream& stream) {
-  stream.Cancel();
-  cri::ContainerEventResponse ignored;
-  while (stream.Read(&ignored)) {
-  }
-  stream.Finish();
-}
-
 // What one ListContainers + ListPodSandbox pass saw of an id.
 struct Listed {
   bool sandbox = false;
@@ -61,7 +51,7 @@ class CriSession final : public EngineSession {
     {
       std::lock_guard lock(mu_);
       if (cancelled_) {
-        Abandon(*stream);
+        AbandonStream<cri::ContainerEventResponse>(*stream);
         return "";
       }
       stream_ = stream.get();
@@ -125,7 +115,7 @@ class CriSession final : public EngineSession {
     Snapshot current;
     std::string error = Fetch(&current);
     if (!error.empty()) {
-      Abandon(stream);
+      AbandonStream<cri::ContainerEventResponse>(stream);
       return error;
     }
     const auto [containers, sandboxes] = Sync(current, runtime_name, /*initial=*/true);
@@ -295,35 +285,9 @@ class CriSession final : public EngineSession {
 
 CriEngine::CriEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                      EngineTiming timing)
-    : sockets_(std::move(sockets)),
-      options_{config.label_max_len, config.with_size},
-      hooks_(config.hooks),
-      watcher_("cri", logger, timing) {}
-
-CriEngine::~CriEngine() {
-  Stop();
-}
-
-void CriEngine::Start(ContainerSink& sink) {
-  watcher_.Start(sink, sockets_, [this](const std::string& socket) {
-    return std::make_unique<CriSession>(socket, watcher_, options_, hooks_);
-  });
-}
-
-void CriEngine::Stop() {
-  watcher_.Stop();
-}
-
-void CriEngine::RequestLookup(std::string_view id) {
-  watcher_.RequestLookup(id);
-}
-
-ContainerEngine::Stats CriEngine::stats() const {
-  return watcher_.stats();
-}
-
-bool CriEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
-  return watcher_.WaitForInitialList(timeout);
-}
+    : GrpcEngine(
+          "cri", std::move(sockets), config, logger, timing,
+          [](const std::string& socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
+             uint32_t hooks) { return std::make_unique<CriSession>(socket, watcher, options, hooks); }) {}
 
 }  // namespace libcontainer
