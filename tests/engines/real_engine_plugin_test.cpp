@@ -29,12 +29,14 @@ std::unique_ptr<RealEngine> StartEngine(const std::string& kind, std::string* er
   return RealPodman::Start(error);
 }
 
-std::string ConfigFor(const std::string& kind, const std::string& socket,
-                      const std::string& hooks = "create") {
+std::string ConfigFor(const std::string& kind, const std::string& socket, const std::string& hooks = "create",
+                      const std::string& podman_events_log = "") {
   const bool docker = kind == "docker";
+  const std::string events_logs =
+      podman_events_log.empty() ? "" : R"(,"events_logs":[")" + podman_events_log + R"("])";
   return std::string(R"({"hooks":[")") + hooks + R"("],"engines":{"docker":{"enabled":)" +
          (docker ? "true" : "false") + R"(,"sockets":[")" + socket + R"("]},"podman":{"enabled":)" +
-         (docker ? "false" : "true") + R"(,"sockets":[")" + socket + R"("]}}})";
+         (docker ? "false" : "true") + R"(,"sockets":[")" + socket + R"("])" + events_logs + "}}}";
 }
 
 // Delivers the plugin's async events to it (as sinsp does) until `done`.
@@ -70,12 +72,14 @@ class RealEnginePlugin : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  std::unique_ptr<testhost::PluginHost> StartPlugin(const std::string& hooks = "create") {
+  std::unique_ptr<testhost::PluginHost> StartPlugin(const std::string& hooks = "create",
+                                                    const std::string& podman_events_log = "") {
     std::string error;
     auto host = testhost::PluginHost::Load(LIBCONTAINER_PLUGIN_PATH, &error);
     EXPECT_NE(host, nullptr) << error;
     if (host == nullptr) return nullptr;
-    EXPECT_TRUE(host->Init(ConfigFor(GetParam(), engine_->socket(), hooks), &error)) << error;
+    EXPECT_TRUE(host->Init(ConfigFor(GetParam(), engine_->socket(), hooks, podman_events_log), &error))
+        << error;
     EXPECT_EQ(host->EnableAsync(), SS_PLUGIN_SUCCESS);
     return host;
   }
@@ -240,9 +244,29 @@ TEST_P(RealEnginePlugin, UnknownIdSeenByTheParserIsFetchedOnDemand) {
   EXPECT_EQ(host->Extract(ev::OpenExit(thread.tid), "container.name")->str, "fetched-on-demand");
 }
 
+// Podman with events_logger = "file": the plugin reads the events log itself
+// instead of waiting for the API service to poll it.
+class RealPodmanEventsLogPlugin : public RealEnginePlugin {};
+
+TEST_P(RealPodmanEventsLogPlugin, ReportsContainersFromTheEventsLog) {
+  auto host = StartPlugin("create", static_cast<RealPodman&>(*engine_).events_log());
+  ASSERT_NE(host, nullptr);
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_connected") == 1; }));
+  const std::string id = engine_->CreateContainer("from-events-log", {"--label", "app=web"});
+  ASSERT_FALSE(id.empty()) << engine_->last_error();
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Known(*host, id); })) << "new container not reported";
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_file_events") >= 1; }))
+      << "the events log delivered nothing";
+  EXPECT_EQ(host->ContainersTableString(id.substr(0, 12), "name"), "from-events-log");
+  ASSERT_TRUE(engine_->RemoveContainer(id));
+  ASSERT_TRUE(PumpUntil(*host, [&] { return !Known(*host, id); })) << "removal not reported";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, RealEnginePlugin, ::testing::Values("docker", "podman"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Engines, RealEngineNetworkPlugin, ::testing::Values("docker"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, RealPodmanEventsLogPlugin, ::testing::Values("podman"),
                          [](const auto& info) { return info.param; });
 
 TEST(UnresponsiveEngine, InitAndCaptureOpenDoNotWaitForIt) {
