@@ -1,7 +1,9 @@
 // How soon the plugin knows a new container, measured against real dockerd and
 // podman daemons that this program starts on private sockets (the fixtures of
 // tests/engines/real_engines.h). The plugin is loaded through the test host as
-// Falco loads it, with its default hooks ([create]).
+// Falco loads it, with its default hooks ([create]); for podman it also follows
+// the daemon's events log (events_logger = "file"), as it does podman's
+// default one on a real host.
 //
 // For each of N containers (benchmark argument; ENGINE_LATENCY_N overrides the
 // default 100) we create it through the engine's REST API and start it at once,
@@ -33,6 +35,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cinttypes>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -69,12 +72,16 @@ int ContainerCount() {
   return n > 0 ? n : 100;
 }
 
-std::string PluginConfig(const std::string& kind, const std::string& socket) {
+std::string PluginConfig(const std::string& kind, const RealEngine& engine) {
   // No "hooks" key: the plugin's default ([create]) is what is measured.
   const bool docker = kind == "docker";
+  const std::string events_logs =
+      docker ? ""
+             : R"(,"events_logs":[")" + static_cast<const testengines::RealPodman&>(engine).events_log() +
+                   R"("])";
   return std::string(R"({"engines":{"docker":{"enabled":)") + (docker ? "true" : "false") +
-         R"(,"sockets":[")" + socket + R"("]},"podman":{"enabled":)" + (docker ? "false" : "true") +
-         R"(,"sockets":[")" + socket + R"("]}}})";
+         R"(,"sockets":[")" + engine.socket() + R"("]},"podman":{"enabled":)" + (docker ? "false" : "true") +
+         R"(,"sockets":[")" + engine.socket() + R"("])" + events_logs + "}}}";
 }
 
 // An engine `create` event: the engine's own time, and when our follower read it.
@@ -267,7 +274,7 @@ void EngineLatency(benchmark::State& state, const std::string& kind) {
   }
   // Declared after the engine so that the plugin stops before the daemon does.
   auto host = testhost::PluginHost::Load(LIBCONTAINER_PLUGIN_PATH, &error);
-  if (host == nullptr || !host->Init(PluginConfig(kind, engine->socket()), &error) ||
+  if (host == nullptr || !host->Init(PluginConfig(kind, *engine), &error) ||
       host->EnableAsync() != SS_PLUGIN_SUCCESS) {
     state.SkipWithError(("plugin: " + error).c_str());
     return;
@@ -356,16 +363,19 @@ void EngineLatency(benchmark::State& state, const std::string& kind) {
   state.counters["start_call_p50_us"] = Percentile(start_call_us, 50);
   state.counters["missed_engine_events"] = missed_engine;
   state.counters["missed_plugin_events"] = missed_plugin;
+  // Events the plugin took from podman's events log ahead of the API stream.
+  const uint64_t file_events = Metric(*host, "n_" + kind + "_file_events");
+  state.counters["file_events"] = static_cast<double>(file_events);
 
   std::fprintf(stderr,
                "[engine_latency] %s: N=%zu create->plugin event p50 %.0f us, p99 %.0f us, max %.0f us; "
                "metadata before start sent %.0f%%, before start returned %.0f%% (arrival-start p50 %+.0f us; "
                "engine stream delivery p50 %.0f us; create call p50 %.0f us, start call p50 %.0f us); missed "
-               "engine/plugin %d/%d; %.1f s\n",
+               "engine/plugin %d/%d; %" PRIu64 " events from the events log; %.1f s\n",
                kind.c_str(), samples.size(), Percentile(latency_us, 50), Percentile(latency_us, 99),
                latency_us.empty() ? 0.0 : latency_us.back(), 100 * frac_sent, 100 * frac_returned,
                Percentile(margin_us, 50), Percentile(stream_us, 50), Percentile(create_call_us, 50),
-               Percentile(start_call_us, 50), missed_engine, missed_plugin, seconds);
+               Percentile(start_call_us, 50), missed_engine, missed_plugin, file_events, seconds);
 }
 
 void BM_DockerCreateToPluginEvent(benchmark::State& state) {

@@ -92,23 +92,40 @@ uint32_t GetHooks(const json& v, const std::string& path) {
   return hooks;
 }
 
-void ParseSocketEngine(const json& v, const std::string& path, EngineSockets* engine) {
-  RequireObject(v, path);
-  CheckKeys(v, path, {"enabled", "sockets"});
+std::vector<std::string> GetPaths(const json& v, const std::string& path, const char* what) {
+  if (!v.is_array()) Fail(path, Expected("array of strings", v));
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::string item_path = path + "[" + std::to_string(i) + "]";
+    const std::string& s = GetString(v[i], item_path);
+    if (s.empty()) Fail(item_path, std::string("expected a non-empty ") + what);
+    paths.push_back(s);
+  }
+  return paths;
+}
+
+// `enabled` and `sockets`; the caller has checked the keys.
+void ParseSocketEngineKeys(const json& v, const std::string& path, EngineSockets* engine) {
   if (auto it = v.find("enabled"); it != v.end()) engine->enabled = GetBool(*it, Child(path, "enabled"));
   auto it = v.find("sockets");
   if (it == v.end()) return;
-  std::string sockets_path = Child(path, "sockets");
-  if (!it->is_array()) Fail(sockets_path, Expected("array of strings", *it));
-  if (it->empty()) return;  // `[]` keeps the default sockets, like the reference
-  std::vector<std::string> sockets;
-  for (size_t i = 0; i < it->size(); ++i) {
-    std::string item_path = sockets_path + "[" + std::to_string(i) + "]";
-    const std::string& s = GetString((*it)[i], item_path);
-    if (s.empty()) Fail(item_path, "expected a non-empty socket path");
-    sockets.push_back(s);
-  }
-  engine->sockets = std::move(sockets);
+  std::vector<std::string> sockets = GetPaths(*it, Child(path, "sockets"), "socket path");
+  if (!sockets.empty()) engine->sockets = std::move(sockets);  // `[]` keeps the defaults, like the reference
+}
+
+void ParseSocketEngine(const json& v, const std::string& path, EngineSockets* engine) {
+  RequireObject(v, path);
+  CheckKeys(v, path, {"enabled", "sockets"});
+  ParseSocketEngineKeys(v, path, engine);
+}
+
+void ParsePodmanEngine(const json& v, const std::string& path, PodmanEngineConfig* engine) {
+  RequireObject(v, path);
+  CheckKeys(v, path, {"enabled", "sockets", "events_logs"});
+  ParseSocketEngineKeys(v, path, engine);
+  // Unlike sockets, `[]` means none: the fast path is optional.
+  if (auto it = v.find("events_logs"); it != v.end())
+    engine->events_logs = GetPaths(*it, Child(path, "events_logs"), "file path");
 }
 
 void ParseSimpleEngine(const json& v, const std::string& path, bool* enabled) {
@@ -142,7 +159,7 @@ void ParseEngines(const json& v, const std::string& path, PluginConfig* config) 
     const std::string& key = item.key();
     std::string item_path = Child(path, key);
     if (key == "docker") ParseSocketEngine(item.value(), item_path, &config->docker);
-    if (key == "podman") ParseSocketEngine(item.value(), item_path, &config->podman);
+    if (key == "podman") ParsePodmanEngine(item.value(), item_path, &config->podman);
     if (key == "containerd") ParseSocketEngine(item.value(), item_path, &config->containerd);
     if (key == "cri") ParseSocketEngine(item.value(), item_path, &config->cri);
     if (key == "lxc") ParseSimpleEngine(item.value(), item_path, &config->lxc);
@@ -175,6 +192,14 @@ json BuildSchema() {
                 {"additionalProperties", false},
                 {"properties", {{"enabled", boolean("Watch this engine")}, {"sockets", sockets}}}};
   };
+  json podman_engine = socket_engine("Podman");
+  podman_engine["properties"]["events_logs"] = {
+      {"type", "array"},
+      {"items", {{"type", "string"}, {"minLength", 1}}},
+      {"default", json::array({"/run/libpod/events/events.log"})},
+      {"description",
+       "Podman events log files (events_logger = \"file\") of the services on `sockets`, followed for "
+       "low latency; empty follows none"}};
   auto simple_engine = [&](const char* description) {
     return json{{"type", "object"},
                 {"additionalProperties", false},
@@ -226,7 +251,7 @@ json BuildSchema() {
       {"description", "Container engines; a missing engine keeps its defaults"},
       {"properties",
        {{"docker", socket_engine("Docker")},
-        {"podman", socket_engine("Podman")},
+        {"podman", podman_engine},
         {"containerd", socket_engine("containerd")},
         {"cri", socket_engine("CRI")},
         {"lxc", simple_engine("Recognise LXC containers from their cgroup")},

@@ -19,6 +19,14 @@ struct EngineSockets {
   std::vector<std::string> sockets;  // without $HOST_ROOT; the engine prefixes it
 };
 
+// Podman also names the events logs (events_logger = "file") of the services
+// on `sockets`: followed with inotify because podman's API stream only
+// delivers their events after polling them. Rootless users' logs are found
+// next to their sockets.
+struct PodmanEngineConfig : EngineSockets {
+  std::vector<std::string> events_logs;  // without $HOST_ROOT; [] follows none
+};
+
 struct StaticContainerConfig {
   bool enabled = false;
   std::string container_id, container_name, container_image;
@@ -35,7 +43,7 @@ struct PluginConfig {
   // SPEC §7 default sockets. Podman lists the root socket only: discovering
   // rootless sockets (/run/user/<uid>/...) is the podman engine's job.
   EngineSockets docker{true, {"/var/run/docker.sock"}};
-  EngineSockets podman{true, {"/run/podman/podman.sock"}};
+  PodmanEngineConfig podman{{true, {"/run/podman/podman.sock"}}, {"/run/libpod/events/events.log"}};
   EngineSockets containerd{true,
                            {"/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
                             "/run/host-containerd/containerd.sock"}};

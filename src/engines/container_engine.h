@@ -31,7 +31,10 @@ class ContainerEngine {
     uint64_t reconnects = 0;       // times the engine was (re)connected after a failure
     uint64_t lookups = 0;          // on-demand lookups requested
     uint64_t lookup_failures = 0;  // on-demand lookups given up
-    std::string last_error;        // why the engine is not connected, for operators
+    // Engine events handled from an events file ahead of the API stream
+    // (podman's file events_logger); always 0 for other engines.
+    uint64_t file_events = 0;
+    std::string last_error;  // why the engine is not connected, for operators
   };
 
   virtual ~ContainerEngine() = default;

@@ -15,6 +15,7 @@ struct EngineCounters {
   std::atomic<uint64_t> reconnects{0};
   std::atomic<uint64_t> lookups{0};
   std::atomic<uint64_t> lookup_failures{0};
+  std::atomic<uint64_t> file_events{0};
 
   // Fills the counter part of `stats`; connection state is the watcher's.
   void CopyTo(ContainerEngine::Stats* stats) const {
@@ -23,6 +24,7 @@ struct EngineCounters {
     stats->reconnects = reconnects.load();
     stats->lookups = lookups.load();
     stats->lookup_failures = lookup_failures.load();
+    stats->file_events = file_events.load();
   }
 };
 

@@ -40,8 +40,9 @@ std::vector<std::unique_ptr<ContainerEngine>> CreateEngines(const PluginConfig& 
         std::make_unique<DockerEngine>(Prefixed(host_root, config.docker.sockets), config, logger));
   }
   if (config.podman.enabled) {
-    engines.push_back(std::make_unique<PodmanEngine>(Prefixed(host_root, config.podman.sockets), host_root,
-                                                     config, logger));
+    engines.push_back(std::make_unique<PodmanEngine>(Prefixed(host_root, config.podman.sockets),
+                                                     Prefixed(host_root, config.podman.events_logs),
+                                                     host_root, config, logger));
   }
   if (config.containerd.enabled) {
     engines.push_back(

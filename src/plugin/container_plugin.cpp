@@ -43,6 +43,12 @@ constexpr size_t kMaxUnknownIds = 4096;
 // Walking further up than this is a loop in a corrupt table, not a real tree.
 constexpr int kMaxAncestorWalk = 64;
 
+// Per engine, n_<engine>_<stat> in this order (Metrics() fills them so); the
+// first is a gauge.
+constexpr const char* kEngineStats[] = {"connected", "events",          "inspect_errors", "reconnects",
+                                        "lookups",   "lookup_failures", "file_events"};
+constexpr size_t kEngineStatCount = sizeof(kEngineStats) / sizeof(kEngineStats[0]);
+
 std::shared_ptr<ContainerInfo> StaticContainer(const StaticContainerConfig& config) {
   auto info = std::make_shared<ContainerInfo>();
   info->type = ContainerType::kStatic;
@@ -105,13 +111,11 @@ ContainerPlugin::ContainerPlugin(const ss_plugin_init_input& input)
   // Built now so that config mistakes fail init; started with the async handler.
   engines_ = CreateEngines(config_, HostRootFromEnvironment(), logger_);
   for (const auto& engine : engines_) {
-    for (const char* stat :
-         {"connected", "events", "inspect_errors", "reconnects", "lookups", "lookup_failures"}) {
+    for (const char* stat : kEngineStats)
       engine_metric_names_.push_back("n_" + std::string(engine->name()) + "_" + stat);
-    }
   }
   for (size_t i = 0; i < engine_metric_names_.size(); ++i) {
-    const bool gauge = i % 6 == 0;
+    const bool gauge = i % kEngineStatCount == 0;
     metrics_.push_back({engine_metric_names_[i].c_str(),
                         gauge ? SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC : SS_PLUGIN_METRIC_TYPE_MONOTONIC,
                         {},
@@ -528,10 +532,11 @@ ss_plugin_metric* ContainerPlugin::Metrics(uint32_t* count) {
   size_t next = kCoreMetrics;
   for (const auto& engine : engines_) {
     const auto stats = engine->stats();
-    for (uint64_t value : {uint64_t{stats.connected}, stats.events, stats.inspect_errors, stats.reconnects,
-                           stats.lookups, stats.lookup_failures}) {
-      metrics_[next++].value.u64 = value;
-    }
+    const uint64_t values_of_engine[] = {uint64_t{stats.connected}, stats.events,  stats.inspect_errors,
+                                         stats.reconnects,          stats.lookups, stats.lookup_failures,
+                                         stats.file_events};
+    static_assert(sizeof(values_of_engine) / sizeof(values_of_engine[0]) == kEngineStatCount);
+    for (uint64_t value : values_of_engine) metrics_[next++].value.u64 = value;
   }
   *count = static_cast<uint32_t>(metrics_.size());
   return metrics_.data();

@@ -31,6 +31,7 @@ void ExpectDefaults(const PluginConfig& c) {
   EXPECT_EQ(c.docker.sockets, Sockets{"/var/run/docker.sock"});
   EXPECT_TRUE(c.podman.enabled);
   EXPECT_EQ(c.podman.sockets, Sockets{"/run/podman/podman.sock"});
+  EXPECT_EQ(c.podman.events_logs, Sockets{"/run/libpod/events/events.log"});
   EXPECT_TRUE(c.containerd.enabled);
   EXPECT_EQ(c.containerd.sockets,
             (Sockets{"/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
@@ -105,6 +106,16 @@ TEST(PluginConfigTest, SocketEngines) {
   EXPECT_EQ(c.cri.sockets, PluginConfig{}.cri.sockets);
 }
 
+TEST(PluginConfigTest, PodmanEventsLogs) {
+  auto c = ParsePluginConfig(R"({"engines":{"podman":{"events_logs":["/tmp/a/events.log","/b.log"]}}})");
+  EXPECT_EQ(c.podman.events_logs, (Sockets{"/tmp/a/events.log", "/b.log"}));
+  EXPECT_EQ(c.podman.sockets, PluginConfig{}.podman.sockets);
+  // Unlike sockets, [] means none.
+  EXPECT_TRUE(ParsePluginConfig(R"({"engines":{"podman":{"events_logs":[]}}})").podman.events_logs.empty());
+  EXPECT_EQ(ParsePluginConfig(R"({"engines":{"podman":{"enabled":false}}})").podman.events_logs,
+            PluginConfig{}.podman.events_logs);
+}
+
 TEST(PluginConfigTest, PartialEnginesKeepDefaults) {
   auto c = ParsePluginConfig(R"({"engines":{"lxc":{"enabled":false}}})");
   EXPECT_FALSE(c.lxc);
@@ -171,6 +182,12 @@ TEST(PluginConfigTest, InvalidConfigsNameTheKey) {
       {R"({"engines":{"cri":{"sockets":["/ok",""]}}})", "engines.cri.sockets[1]: expected a non-empty"},
       {R"({"engines":{"podman":{"sockets":"/run/podman/podman.sock"}}})",
        "engines.podman.sockets: expected array"},
+      {R"({"engines":{"podman":{"events_logs":"/run/libpod/events/events.log"}}})",
+       "engines.podman.events_logs: expected array"},
+      {R"({"engines":{"podman":{"events_logs":["/ok",""]}}})",
+       "engines.podman.events_logs[1]: expected a non-empty file path"},
+      {R"({"engines":{"podman":{"events_logs":[1]}}})", "engines.podman.events_logs[0]: expected string"},
+      {R"({"engines":{"docker":{"events_logs":[]}}})", "unknown key 'engines.docker.events_logs'"},
       {R"({"engines":{"containerd":{"enabled":"yes"}}})", "engines.containerd.enabled: expected boolean"},
       {R"({"engines":{"bpm":true}})", "engines.bpm: expected object"},
       {R"({"engines":[]})", "engines: expected object"},
@@ -216,6 +233,8 @@ TEST(PluginConfigTest, InvalidJsonNamesTheByte) {
 TEST(PluginConfigTest, UnknownKeyListsValidOnes) {
   std::string message = ErrorOf(R"({"engines":{"docker":{"enable":true}}})");
   EXPECT_NE(message.find("expected one of: enabled, sockets"), std::string::npos) << message;
+  message = ErrorOf(R"({"engines":{"podman":{"events_log":[]}}})");
+  EXPECT_NE(message.find("expected one of: enabled, sockets, events_logs"), std::string::npos) << message;
 }
 
 TEST(PluginConfigTest, SchemaIsValidJsonAndMatchesParser) {
@@ -249,6 +268,11 @@ TEST(PluginConfigTest, SchemaIsValidJsonAndMatchesParser) {
                                                 "bpm", "static"}));
   EXPECT_FALSE(engines.contains("required"));  // partial engines are fine
   EXPECT_EQ(engines["properties"]["docker"]["properties"]["sockets"]["items"]["type"], "string");
+  EXPECT_FALSE(engines["properties"]["docker"]["properties"].contains("events_logs"));
+  const json& events_logs = engines["properties"]["podman"]["properties"]["events_logs"];
+  EXPECT_EQ(events_logs["items"]["type"], "string");
+  EXPECT_EQ(events_logs["default"], json(PluginConfig{}.podman.events_logs));
+  EXPECT_EQ(engines["properties"]["podman"]["additionalProperties"], false);
   EXPECT_EQ(engines["properties"]["static"]["anyOf"].size(), 2u);
   EXPECT_EQ(schema["properties"]["hooks"]["items"]["enum"], json::array({"create", "start"}));
   EXPECT_EQ(schema["properties"]["hooks"]["minItems"], 1);

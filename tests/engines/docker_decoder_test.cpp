@@ -626,6 +626,19 @@ TEST(EngineDecodeTest, Rfc3339) {
   }
 }
 
+TEST(EngineDecodeTest, Rfc3339Nanos) {
+  using engine_decode::ParseRfc3339Nanos;
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T19:08:42.778232282Z"), 1795460922778232282);
+  // Go's RFC3339Nano drops trailing zeros; extra digits are truncated.
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T19:08:42.77823228Z"), 1795460922778232280);
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T19:08:42.7782322829Z"), 1795460922778232282);
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T20:08:42.5+01:00"), 1795460922500000000);
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T19:08:42Z"), 1795460922000000000);
+  EXPECT_EQ(ParseRfc3339Nanos("1969-12-31T23:59:59Z"), std::nullopt);
+  EXPECT_EQ(ParseRfc3339Nanos("2263-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseRfc3339Nanos("2026-11-23T19:08:42.Z"), std::nullopt);
+}
+
 TEST(EngineDecodeTest, Cpuset) {
   using engine_decode::CountCpusetCpus;
   EXPECT_EQ(CountCpusetCpus(""), 0);

@@ -253,6 +253,16 @@ inline std::string EventLine(std::string_view action, const std::string& id) {
          R"(","Attributes":{"name":"x","image":"busybox:1.36","app":"web"}},"time":1795460922})";
 }
 
+// The same event as EventLine(status, id) as podman writes it to its events
+// log (events_logger = "file"); `time` is EventLine's.
+inline std::string PodmanLogLine(std::string_view status, const std::string& id,
+                                 std::string_view time = "2026-11-23T19:08:42Z",
+                                 std::string_view type = "container") {
+  return R"({"ID":")" + id + R"(","Image":"busybox:1.36","Name":"x","Status":")" + std::string(status) +
+         R"(","Time":")" + std::string(time) + R"(","Type":")" + std::string(type) +
+         R"(","Attributes":{"app":"web"}})" + "\n";
+}
+
 // Counts requests whose target contains `text`.
 inline size_t CountRequests(const FakeHttpServer& server, std::string_view text) {
   size_t n = 0;

@@ -277,5 +277,51 @@ TEST(PodmanEventTest, ActionsAndNonContainerEvents) {
   EXPECT_EQ(DecodePodmanEvent(""), std::nullopt);
 }
 
+TEST(PodmanLogEventTest, RealEventsLog) {
+  // podman 4.3.1 with events_logger = "file": run -d, rm -f, then a pod.
+  const auto lines = ReadLines("podman-events-log.jsonl");
+  ASSERT_EQ(lines.size(), 12u);
+  constexpr char kId[] = "c2f16a5675b2d4c16ac3e3c017c02276013bc2eea6b39de48615e50a2269ce3e";
+  using K = EngineEvent::Kind;
+  std::vector<K> kinds;
+  for (const auto& line : lines) {
+    if (auto event = DecodePodmanLogEvent(line); event && event->id == kId) kinds.push_back(event->kind);
+  }
+  EXPECT_EQ(kinds, (std::vector<K>{K::kCreate, K::kOther, K::kStart, K::kDie, K::kOther, K::kRemove}));
+
+  const auto create = DecodePodmanLogEvent(lines[0]);
+  ASSERT_TRUE(create.has_value());
+  EXPECT_EQ(create->name, "probe-file");
+  EXPECT_EQ(create->image, "localhost/local/busybox:test");
+  EXPECT_EQ(create->labels, (std::map<std::string, std::string>{{"probe", "file"}, {"tier", "db"}}));
+  EXPECT_EQ(create->time_nano, 1795473426132028012);  // 2026-11-23T22:37:06.132028012Z
+  // Eight fraction digits (Go drops the trailing zero).
+  EXPECT_EQ(DecodePodmanLogEvent(lines[2])->time_nano, 1795473426223767230);
+
+  // The pod's infra container is a container; image and pod events are not.
+  const auto infra = DecodePodmanLogEvent(lines[8]);
+  ASSERT_TRUE(infra.has_value());
+  EXPECT_EQ(infra->kind, K::kCreate);
+  EXPECT_EQ(infra->name, "7081f0961e49-infra");
+  EXPECT_EQ(DecodePodmanLogEvent(lines[1]), std::nullopt);
+  EXPECT_EQ(DecodePodmanLogEvent(lines[9]), std::nullopt);
+}
+
+TEST(PodmanLogEventTest, MalformedAndIncomplete) {
+  EXPECT_EQ(DecodePodmanLogEvent(""), std::nullopt);
+  EXPECT_EQ(DecodePodmanLogEvent(R"({"ID":"c1","Status":"create","Type":"container")"), std::nullopt);
+  EXPECT_EQ(DecodePodmanLogEvent(R"({"Status":"create","Type":"container"})"), std::nullopt);
+  EXPECT_EQ(DecodePodmanLogEvent(R"(["ID","c1"])"), std::nullopt);
+  EXPECT_EQ(DecodePodmanLogEvent(std::string(100000, '[')), std::nullopt);
+  // Odd types are skipped, not fatal; a bad Time only loses the time.
+  const auto event = DecodePodmanLogEvent(
+      R"({"ID":"c1","Status":"create","Type":"container","Time":7,"Name":1,"Attributes":{"a":1,"b":"x","podId":"p"}})");
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->kind, EngineEvent::Kind::kCreate);
+  EXPECT_EQ(event->time_nano, 0);
+  EXPECT_EQ(event->name, "");
+  EXPECT_EQ(event->labels, (std::map<std::string, std::string>{{"b", "x"}}));
+}
+
 }  // namespace
 }  // namespace libcontainer

@@ -23,6 +23,7 @@ using engine_testing::EventLine;
 using engine_testing::FakeEngine;
 using engine_testing::Id;
 using engine_testing::kGuard;
+using engine_testing::PodmanLogLine;
 using engine_testing::RecordingSink;
 using engine_testing::WaitFor;
 using namespace std::chrono_literals;
@@ -36,7 +37,13 @@ EngineTiming FastTiming() {
   timing.lookup_attempts = 8;
   timing.lookup_retry_initial = 20ms;
   timing.rootless_rescan = 20ms;
+  timing.events_log_rewatch = 20ms;
   return timing;
+}
+
+void Append(const std::string& path, std::string_view text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::app) << text;
 }
 
 std::string Inspect(const std::string& id, const std::string& name) {
@@ -55,6 +62,7 @@ class PodmanEngineTest : public ::testing::Test {
     char tmpl[] = "/tmp/podman-engine-test-XXXXXX";
     host_root_ = mkdtemp(tmpl);
     root_socket_ = host_root_ + "/run/podman/podman.sock";
+    root_events_log_ = host_root_ + "/run/libpod/events/events.log";
   }
   ~PodmanEngineTest() override {
     engine_.reset();
@@ -68,13 +76,27 @@ class PodmanEngineTest : public ::testing::Test {
     fs::create_symlink(servers_.back()->socket_path(), socket);
     return *servers_.back();
   }
-  void StartEngine(PluginConfig config = {}) {
-    engine_ = std::make_unique<PodmanEngine>(std::vector<std::string>{root_socket_}, host_root_, config,
-                                             logger_, FastTiming());
+  void StartEngine(PluginConfig config = {}, std::vector<std::string> events_logs = {}) {
+    engine_ = std::make_unique<PodmanEngine>(std::vector<std::string>{root_socket_}, std::move(events_logs),
+                                             host_root_, config, logger_, FastTiming());
     engine_->Start(sink_);
   }
+  // The root service up and listed, its events log followed (created when
+  // the test first writes to it).
+  void StartWithEventsLog(PluginConfig config = {}) {
+    fs::create_directories(fs::path(root_events_log_).parent_path());
+    ServeAt(root_socket_, fake_);
+    StartEngine(config, {root_events_log_});
+    ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
+    ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
+  }
+  // Counters once every thread has stopped: final, whatever was in flight.
+  ContainerEngine::Stats StopAndStats() {
+    engine_->Stop();
+    return engine_->stats();
+  }
 
-  std::string host_root_, root_socket_;
+  std::string host_root_, root_socket_, root_events_log_;
   FakeEngine fake_;
   FakeEngine user_fake_{FakeEngine::kPodmanVersion};  // a rootless user's service
   CapturingLogger logger_;
@@ -193,6 +215,109 @@ TEST_F(PodmanEngineTest, WithSizeAsksLibpodForSize) {
   StartEngine(config);
   ASSERT_TRUE(sink_.WaitForAdded(Id("c1")).has_value());
   EXPECT_GE(CountRequests(server, "/v4.0.0/libpod/containers/" + Id("c1") + "/json?size=true"), 1u);
+}
+
+TEST_F(PodmanEngineTest, EventsLogLineIsReportedWithoutAnApiEvent) {
+  StartWithEventsLog();
+  fake_.SetContainer(Id("f1"), Inspect(Id("f1"), "from-file"));
+  Append(root_events_log_, PodmanLogLine("create", Id("f1")));
+  // The line's own record first, then the inspect.
+  const auto inspected = sink_.WaitForAddedNth(Id("f1"), 1);
+  ASSERT_TRUE(inspected.has_value());
+  EXPECT_EQ(sink_.Added(Id("f1"))->name, "x");
+  EXPECT_EQ(inspected->name, "from-file");
+  EXPECT_EQ(inspected->ip, "10.88.0.5");
+  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "following events log " + root_events_log_));
+
+  Append(root_events_log_, PodmanLogLine("remove", Id("f1")));
+  ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() == 1; }));
+  EXPECT_EQ(sink_.removed()[0].full_id, Id("f1"));
+  const auto stats = StopAndStats();
+  EXPECT_EQ(stats.file_events, 2u);
+  EXPECT_EQ(stats.events, 0u);  // no API event was pushed
+}
+
+TEST_F(PodmanEngineTest, EventFromFileThenApiIsHandledOnce) {
+  StartWithEventsLog();
+  fake_.SetContainer(Id("c1"), Inspect(Id("c1"), "one"));
+  fake_.SetContainer(Id("c2"), Inspect(Id("c2"), "two"));
+  Append(root_events_log_, PodmanLogLine("create", Id("c1")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("c1"), 1).has_value());
+  // podman's stream delivers the same event late; c2 behind it shows it was read.
+  fake_.PushEvent(EventLine("create", Id("c1")));
+  fake_.PushEvent(EventLine("create", Id("c2")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("c2"), 1).has_value());
+  EXPECT_EQ(sink_.CountAdded(Id("c1")), 2u);
+  const auto stats = StopAndStats();
+  EXPECT_EQ(stats.file_events, 1u);
+  EXPECT_EQ(stats.events, 2u);
+}
+
+TEST_F(PodmanEngineTest, EventFromApiThenFileIsHandledOnce) {
+  StartWithEventsLog();
+  fake_.SetContainer(Id("c1"), Inspect(Id("c1"), "one"));
+  fake_.SetContainer(Id("c2"), Inspect(Id("c2"), "two"));
+  fake_.PushEvent(EventLine("create", Id("c1")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("c1"), 1).has_value());
+  Append(root_events_log_, PodmanLogLine("create", Id("c1")) + PodmanLogLine("create", Id("c2")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("c2"), 1).has_value());
+  EXPECT_EQ(sink_.CountAdded(Id("c1")), 2u);
+  // Removal too: once, whichever comes first.
+  Append(root_events_log_, PodmanLogLine("remove", Id("c1")));
+  ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() == 1; }));
+  fake_.PushEvent(EventLine("remove", Id("c1")));
+  fake_.PushEvent(EventLine("create", Id("c2")));  // already handled from the file
+  fake_.SetContainer(Id("c3"), Inspect(Id("c3"), "three"));
+  fake_.PushEvent(EventLine("create", Id("c3")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("c3"), 1).has_value());
+  EXPECT_EQ(sink_.removed().size(), 1u);
+  EXPECT_EQ(sink_.CountAdded(Id("c2")), 2u);
+  EXPECT_EQ(StopAndStats().file_events, 2u);  // c2's create, c1's remove
+}
+
+TEST_F(PodmanEngineTest, FailedInspectFromFileLeavesTheEventToTheApi) {
+  StartWithEventsLog();
+  // Not (yet) known to the service: the line's own record only.
+  Append(root_events_log_, PodmanLogLine("create", Id("c3")));
+  ASSERT_TRUE(WaitFor([&] { return engine_->stats().file_events == 1; }));
+  EXPECT_EQ(sink_.CountAdded(Id("c3")), 1u);
+  fake_.SetContainer(Id("c3"), Inspect(Id("c3"), "late"));
+  fake_.PushEvent(EventLine("create", Id("c3")));
+  const auto inspected = sink_.WaitForAddedNth(Id("c3"), 2);
+  ASSERT_TRUE(inspected.has_value());
+  EXPECT_EQ(inspected->name, "late");
+}
+
+TEST_F(PodmanEngineTest, EventsLogFollowsTheHooks) {
+  PluginConfig config;
+  config.hooks = kHookStart;
+  StartWithEventsLog(config);
+  fake_.SetContainer(Id("s1"), Inspect(Id("s1"), "restarted"));
+  // Created, started, then started again (a restart: a second event).
+  Append(root_events_log_, PodmanLogLine("create", Id("s1")) +
+                               PodmanLogLine("start", Id("s1"), "2026-11-23T19:08:42.1Z") +
+                               PodmanLogLine("start", Id("s1"), "2026-11-23T19:08:50.2Z"));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("s1"), 3).has_value());
+  const auto stats = StopAndStats();
+  EXPECT_EQ(sink_.CountAdded(Id("s1")), 4u);
+  EXPECT_EQ(stats.file_events, 2u);
+}
+
+TEST_F(PodmanEngineTest, FollowsTheEventsLogOfEachRootlessUser) {
+  StartEngine();
+  user_fake_.SetContainer(Id("u1"), Inspect(Id("u1"), "rootless"));
+  ServeAt(host_root_ + "/run/user/1000/podman/podman.sock", user_fake_);
+  const std::string log = host_root_ + "/run/user/1000/libpod/tmp/events/events.log";
+  EXPECT_EQ(PodmanEngine::RootlessEventsLog(host_root_ + "/run/user/1000/podman/podman.sock"), log);
+  ASSERT_TRUE(sink_.WaitForAdded(Id("u1")).has_value());
+  // Its directory appears with the user's first podman command.
+  ASSERT_TRUE(WaitFor([&] { return logger_.Contains(LogLevel::kDebug, "cannot watch"); }));
+  user_fake_.SetContainer(Id("u2"), Inspect(Id("u2"), "second"));
+  Append(log, PodmanLogLine("create", Id("u2")));
+  const auto inspected = sink_.WaitForAddedNth(Id("u2"), 1);
+  ASSERT_TRUE(inspected.has_value());
+  EXPECT_EQ(inspected->name, "second");
+  EXPECT_EQ(StopAndStats().file_events, 1u);
 }
 
 }  // namespace

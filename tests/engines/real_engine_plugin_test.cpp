@@ -27,12 +27,14 @@ std::unique_ptr<RealEngine> StartEngine(const std::string& kind, std::string* er
   return RealPodman::Start(error);
 }
 
-std::string ConfigFor(const std::string& kind, const std::string& socket,
-                      const std::string& hooks = "create") {
+std::string ConfigFor(const std::string& kind, const std::string& socket, const std::string& hooks = "create",
+                      const std::string& podman_events_log = "") {
   const bool docker = kind == "docker";
+  const std::string events_logs =
+      podman_events_log.empty() ? "" : R"(,"events_logs":[")" + podman_events_log + R"("])";
   return std::string(R"({"hooks":[")") + hooks + R"("],"engines":{"docker":{"enabled":)" +
          (docker ? "true" : "false") + R"(,"sockets":[")" + socket + R"("]},"podman":{"enabled":)" +
-         (docker ? "false" : "true") + R"(,"sockets":[")" + socket + R"("]}}})";
+         (docker ? "false" : "true") + R"(,"sockets":[")" + socket + R"("])" + events_logs + "}}}";
 }
 
 class RealEnginePlugin : public ::testing::TestWithParam<std::string> {
@@ -46,8 +48,9 @@ class RealEnginePlugin : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  std::unique_ptr<testhost::PluginHost> StartPlugin(const std::string& hooks = "create") {
-    return testengines::LoadPlugin(ConfigFor(GetParam(), engine_->socket(), hooks));
+  std::unique_ptr<testhost::PluginHost> StartPlugin(const std::string& hooks = "create",
+                                                    const std::string& podman_events_log = "") {
+    return testengines::LoadPlugin(ConfigFor(GetParam(), engine_->socket(), hooks, podman_events_log));
   }
 
   std::unique_ptr<RealEngine> engine_;
@@ -200,9 +203,29 @@ TEST_P(RealEnginePlugin, UnknownIdSeenByTheParserIsFetchedOnDemand) {
   EXPECT_EQ(host->Extract(ev::OpenExit(thread.tid), "container.name")->str, "fetched-on-demand");
 }
 
+// Podman with events_logger = "file": the plugin reads the events log itself
+// instead of waiting for the API service to poll it.
+class RealPodmanEventsLogPlugin : public RealEnginePlugin {};
+
+TEST_P(RealPodmanEventsLogPlugin, ReportsContainersFromTheEventsLog) {
+  auto host = StartPlugin("create", static_cast<RealPodman&>(*engine_).events_log());
+  ASSERT_NE(host, nullptr);
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_connected") == 1; }));
+  const std::string id = engine_->CreateContainer("from-events-log", {"--label", "app=web"});
+  ASSERT_FALSE(id.empty()) << engine_->last_error();
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Known(*host, id); })) << "new container not reported";
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_file_events") >= 1; }))
+      << "the events log delivered nothing";
+  EXPECT_EQ(host->ContainersTableString(id.substr(0, 12), "name"), "from-events-log");
+  ASSERT_TRUE(engine_->RemoveContainer(id));
+  ASSERT_TRUE(PumpUntil(*host, [&] { return !Known(*host, id); })) << "removal not reported";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, RealEnginePlugin, ::testing::Values("docker", "podman"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Engines, RealEngineNetworkPlugin, ::testing::Values("docker"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, RealPodmanEventsLogPlugin, ::testing::Values("podman"),
                          [](const auto& info) { return info.param; });
 
 TEST(UnresponsiveEngine, InitAndCaptureOpenDoNotWaitForIt) {

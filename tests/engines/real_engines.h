@@ -140,6 +140,8 @@ class RealPodman : public RealEngine {
   const char* name() const override { return "podman"; }
   const std::string& storage_root() const { return root_; }
   const std::string& containers_conf() const { return conf_; }
+  // Where this podman writes its events (events_logger = "file" under --tmpdir).
+  std::string events_log() const { return tmpdir_ + "/events/events.log"; }
 
  private:
   explicit RealPodman(std::string dir);

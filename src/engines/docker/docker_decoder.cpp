@@ -251,7 +251,14 @@ std::vector<std::string> StringArray(const json& obj, const char* key) {
   return out;
 }
 
-// Keys docker and podman add to an event's attributes next to the labels.
+void SetError(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+}
+
+}  // namespace
+
+namespace engine_decode {
+
 bool IsEngineAttribute(std::string_view key) {
   return key == "exitCode" || key == "containerExitCode" || key == "signal" || key == "podId" ||
          key == "execID" || key == "health_status" || key == "driver";
@@ -267,16 +274,15 @@ EngineEvent::Kind KindFromAction(std::string_view action) {
   return EngineEvent::Kind::kOther;
 }
 
-void SetError(std::string* error, std::string message) {
-  if (error != nullptr) *error = std::move(message);
-}
+namespace {
 
-}  // namespace
+struct Rfc3339Time {
+  int64_t seconds = 0;
+  int64_t nanos = 0;  // the fraction, 0..999999999
+};
 
-namespace engine_decode {
-
-std::optional<int64_t> ParseRfc3339Seconds(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+// YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM); fraction digits past nanoseconds are dropped.
+std::optional<Rfc3339Time> ParseRfc3339(std::string_view text) {
   if (text.size() < 20) return std::nullopt;
   // Unsigned fields: from_chars then rejects signs, so "-1" cannot slip through.
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -289,9 +295,14 @@ std::optional<int64_t> ParseRfc3339Seconds(std::string_view text) {
   }
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
   std::string_view rest = text.substr(19);
+  int64_t nanos = 0;
   if (!rest.empty() && rest.front() == '.') {
     size_t digits = 1;
-    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    // Digits past the ninth weigh 0.
+    for (int64_t scale = kNanosPerSecond / 10;
+         digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9'; ++digits, scale /= 10) {
+      nanos += (rest[digits] - '0') * scale;
+    }
     if (digits == 1) return std::nullopt;
     rest.remove_prefix(digits);
   }
@@ -312,7 +323,22 @@ std::optional<int64_t> ParseRfc3339Seconds(std::string_view text) {
                                    std::chrono::day{day}};
   if (!date.ok()) return std::nullopt;
   int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
-  return days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + int64_t{second} - offset;
+  return Rfc3339Time{days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + int64_t{second} - offset,
+                     nanos};
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseRfc3339Seconds(std::string_view text) {
+  const auto time = ParseRfc3339(text);
+  return time ? std::optional<int64_t>(time->seconds) : std::nullopt;
+}
+
+std::optional<int64_t> ParseRfc3339Nanos(std::string_view text) {
+  const auto time = ParseRfc3339(text);
+  if (!time || time->seconds < 0 || time->seconds >= std::numeric_limits<int64_t>::max() / kNanosPerSecond)
+    return std::nullopt;
+  return time->seconds * kNanosPerSecond + time->nanos;
 }
 
 int64_t CountCpusetCpus(std::string_view cpuset) {

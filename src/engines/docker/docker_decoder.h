@@ -63,6 +63,14 @@ namespace engine_decode {
 // RFC 3339 (`2026-11-23T19:08:42.778232282Z`, `...+02:00`) → seconds since
 // the epoch; fractional seconds are truncated.
 std::optional<int64_t> ParseRfc3339Seconds(std::string_view text);
+// The same in nanoseconds (the precision of an event's timeNano); nullopt
+// outside 1970..2262.
+std::optional<int64_t> ParseRfc3339Nanos(std::string_view text);
+
+// Event action or podman status → kind (create, start, die/died, destroy/remove).
+EngineEvent::Kind KindFromAction(std::string_view action);
+// Keys engines add to an event's attributes next to the container labels.
+bool IsEngineAttribute(std::string_view key);
 
 // Number of CPUs in a cpuset list (`0-3,5` → 5). Malformed parts count 0.
 int64_t CountCpusetCpus(std::string_view cpuset);

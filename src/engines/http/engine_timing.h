@@ -21,6 +21,9 @@ struct EngineTiming {
   size_t lookup_queue_capacity = 256;
   // How often podman looks for rootless users' sockets that appeared.
   std::chrono::milliseconds rootless_rescan{2000};
+  // How often podman looks again for an events log directory that is missing
+  // (podman has not run yet, or logs to journald).
+  std::chrono::milliseconds events_log_rewatch{2000};
   // CRI runtimes without GetContainerEvents (containerd < 1.7) are polled
   // with ListContainers + ListPodSandbox this often.
   std::chrono::milliseconds cri_poll_interval{1000};

@@ -13,6 +13,10 @@ using Clock = std::chrono::steady_clock;
 // Engine text quoted in log lines is cut to this length.
 constexpr size_t kMaxQuotedBytes = 200;
 
+// Events remembered as handled: far more than arrive while the slower of two
+// paths (podman's API stream polls its events file) catches up.
+constexpr size_t kHandledEventsMemory = 1024;
+
 std::string Quote(std::string_view text) {
   if (text.size() <= kMaxQuotedBytes) return std::string(text);
   return std::string(text.substr(0, kMaxQuotedBytes)) + "...";
@@ -136,7 +140,8 @@ HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngin
       hooks_(config.hooks),
       label_max_len_(config.label_max_len),
       logger_(logger),
-      timing_(timing) {}
+      timing_(timing),
+      handled_(kHandledEventsMemory) {}
 
 HttpEngineWatcher::~HttpEngineWatcher() {
   Stop();
@@ -331,34 +336,62 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
   }
   if (event->id.empty()) return;
   counters_.events.fetch_add(1);
-  if (logger_.Enabled(LogLevel::kDebug)) {
-    logger_.Debug(name_ + ": event " + EventKindName(event->kind) + " " + event->id + " on " +
-                  session.socket);
+  HandleContainerEvent(*event, "on " + session.socket,
+                       [&](std::string* error) { return InspectAndReport(http, prefix, event->id, error); });
+}
+
+void HttpEngineWatcher::HandleFileEvent(const EngineEvent& event, EngineClients& clients) {
+  if (event.id.empty() || stop_.load()) return;
+  std::vector<LookupTarget> targets;
+  {
+    std::lock_guard lock(mu_);
+    targets = ConnectedTargetsLocked();
   }
-  switch (event->kind) {
+  const bool handled = HandleContainerEvent(event, "from the events log", [&](std::string*) {
+    std::optional<ContainerInfo> info = LookupOnce(event.id, targets, clients);
+    if (!info) return InspectStatus::kNotFound;  // LookupOnce logged why
+    sink_->OnContainer(*info);
+    return InspectStatus::kFound;
+  });
+  if (handled) counters_.file_events.fetch_add(1);
+}
+
+bool HttpEngineWatcher::HandleContainerEvent(
+    const EngineEvent& event, std::string_view source,
+    const std::function<InspectStatus(std::string* error)>& inspect) {
+  if (logger_.Enabled(LogLevel::kDebug)) {
+    logger_.Debug(name_ + ": event " + EventKindName(event.kind) + " " + event.id + " " +
+                  std::string(source));
+  }
+  switch (event.kind) {
     case EngineEvent::Kind::kCreate:
     case EngineEvent::Kind::kStart: {
-      const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
-      if ((hooks_ & hook) == 0) return;
-      ReportFromEvent(*event);
+      const uint32_t hook = event.kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
+      if ((hooks_ & hook) == 0 || !handled_.Claim(event)) return false;
+      ReportFromEvent(event);
       std::string error;
-      if (InspectAndReport(http, prefix, event->id, &error) == InspectStatus::kUnreachable) {
-        logger_.Warning(name_ + ": cannot inspect " + event->id + ": " + error);
+      const InspectStatus status = inspect(&error);
+      if (status == InspectStatus::kUnreachable) {
+        logger_.Warning(name_ + ": cannot inspect " + event.id + ": " + error);
       }
-      return;
+      // The other path's copy of the event may still get the full record.
+      if (status != InspectStatus::kFound) handled_.Release(event);
+      return true;
     }
     case EngineEvent::Kind::kRemove: {
+      if (!handled_.Claim(event)) return false;
       ContainerInfo removed;
       removed.type = dialect_->type();
-      removed.full_id = event->id;
-      removed.id = std::string(ShortId(event->id));
+      removed.full_id = event.id;
+      removed.id = std::string(ShortId(event.id));
       sink_->OnContainerRemoved(removed);
-      return;
+      return true;
     }
     case EngineEvent::Kind::kDie:
     case EngineEvent::Kind::kOther:
-      return;
+      break;
   }
+  return false;
 }
 
 void HttpEngineWatcher::ReportFromEvent(const EngineEvent& event) {
@@ -424,8 +457,16 @@ void HttpEngineWatcher::RequestLookup(std::string_view id) {
   cv_.notify_all();
 }
 
+std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargetsLocked() const {
+  std::vector<LookupTarget> targets;
+  for (const auto& session : sessions_) {
+    if (session->connected.load()) targets.push_back({session->socket, session->prefix});
+  }
+  return targets;
+}
+
 void HttpEngineWatcher::RunLookups() {
-  std::map<std::string, EngineHttp> clients;  // one per socket, this thread only
+  EngineClients clients;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (pending_.empty()) {
@@ -441,10 +482,7 @@ void HttpEngineWatcher::RunLookups() {
     }
     PendingLookup item = std::move(*next);
     pending_.erase(next);
-    std::vector<LookupTarget> targets;
-    for (const auto& session : sessions_) {
-      if (session->connected.load()) targets.push_back({session->socket, session->prefix});
-    }
+    const std::vector<LookupTarget> targets = ConnectedTargetsLocked();
     lock.unlock();
     std::optional<ContainerInfo> found = LookupOnce(item.id, targets, clients);
     if (found) sink_->OnContainer(*found);
@@ -467,7 +505,7 @@ void HttpEngineWatcher::RunLookups() {
 
 std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id,
                                                            const std::vector<LookupTarget>& targets,
-                                                           std::map<std::string, EngineHttp>& clients) {
+                                                           EngineClients& clients) {
   for (const LookupTarget& target : targets) {
     EngineHttp& http =
         clients.try_emplace(target.socket, target.socket, stop_, timing_.request_deadline).first->second;

@@ -27,6 +27,7 @@
 #include "engines/docker/docker_decoder.h"
 #include "engines/engine_counters.h"
 #include "engines/http/engine_timing.h"
+#include "engines/http/handled_events.h"
 #include "engines/http/unix_http_client.h"
 
 namespace libcontainer {
@@ -60,6 +61,9 @@ class EngineHttp {
   const std::atomic<bool>* stop_;
   std::chrono::milliseconds deadline_;
 };
+
+// One EngineHttp per socket, owned by one thread.
+using EngineClients = std::map<std::string, EngineHttp>;
 
 enum class InspectStatus {
   kFound,
@@ -126,6 +130,11 @@ class HttpEngineWatcher {
   void Stop();
 
   void RequestLookup(std::string_view id);
+  // An event read outside the API streams (podman's events log), handled like
+  // a stream event: the container is inspected at once through whichever
+  // connected socket knows it, using the calling thread's `clients`. Each
+  // event is handled once, whether the file or a stream delivers it first.
+  void HandleFileEvent(const EngineEvent& event, EngineClients& clients);
   ContainerEngine::Stats stats() const;
   bool WaitForInitialList(std::chrono::milliseconds timeout);
 
@@ -160,6 +169,11 @@ class HttpEngineWatcher {
   // Returns why the connection ended; "" when stopping.
   std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events, SessionLoop& loop);
   void HandleEvent(Session& session, EngineHttp& http, std::string_view prefix, std::string_view line);
+  // Reports a create/start (per the hooks; `inspect` reports the inspected
+  // record) or a removal, unless another path handled the event already.
+  // True if handled here.
+  bool HandleContainerEvent(const EngineEvent& event, std::string_view source,
+                            const std::function<InspectStatus(std::string* error)>& inspect);
   // What the event itself says (name, image, labels): reported before the
   // inspect, which the engine may hold back until the container has started.
   void ReportFromEvent(const EngineEvent& event);
@@ -167,8 +181,9 @@ class HttpEngineWatcher {
                                  std::string* error);
   void MarkInitialDone(Session& session);
   void RunLookups();
+  std::vector<LookupTarget> ConnectedTargetsLocked() const;
   std::optional<ContainerInfo> LookupOnce(const std::string& id, const std::vector<LookupTarget>& targets,
-                                          std::map<std::string, EngineHttp>& clients);
+                                          EngineClients& clients);
 
   const std::string name_;
   const std::unique_ptr<HttpEngineDialect> dialect_;
@@ -180,6 +195,7 @@ class HttpEngineWatcher {
 
   std::atomic<bool> stop_{false};
   EngineCounters counters_;
+  HandledEvents handled_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stop, new lookups, initial-list progress

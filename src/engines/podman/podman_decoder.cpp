@@ -95,4 +95,28 @@ std::optional<EngineEvent> DecodePodmanEvent(std::string_view line) {
   return DecodeDockerEvent(line);
 }
 
+std::optional<EngineEvent> DecodePodmanLogEvent(std::string_view line) {
+  try {
+    json root;
+    if (!engine_decode::ParseDocument(line, &root, nullptr)) return std::nullopt;
+    if (String(root, "Type") != "container") return std::nullopt;
+    EngineEvent event;
+    event.id = String(root, "ID");
+    if (event.id.empty()) return std::nullopt;
+    event.kind = engine_decode::KindFromAction(String(root, "Status"));
+    event.name = String(root, "Name");
+    event.image = String(root, "Image");
+    event.time_nano = engine_decode::ParseRfc3339Nanos(String(root, "Time")).value_or(0);
+    if (const json* attributes = ObjectMember(root, "Attributes")) {
+      for (const auto& [key, value] : attributes->items()) {
+        if (value.is_string() && !engine_decode::IsEngineAttribute(key))
+          event.labels.emplace(key, value.get<std::string>());
+      }
+    }
+    return event;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace libcontainer

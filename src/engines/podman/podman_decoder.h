@@ -26,4 +26,11 @@ std::optional<std::vector<std::string>> DecodePodmanContainerList(std::string_vi
 // has no "destroy"), init/cleanup/kill/... → kOther; non-container → nullopt.
 std::optional<EngineEvent> DecodePodmanEvent(std::string_view line);
 
+// One line of podman's events log (events_logger = "file"), e.g.
+// {"ID":"…","Image":"…","Name":"…","Status":"create","Time":"…Z","Type":"container","Attributes":{labels}}.
+// Status maps like the stream's actions; time_nano comes from Time, so the
+// same event read from the file and from the API stream compare equal.
+// nullopt for non-container events and malformed lines.
+std::optional<EngineEvent> DecodePodmanLogEvent(std::string_view line);
+
 }  // namespace libcontainer

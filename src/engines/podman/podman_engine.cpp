@@ -80,9 +80,11 @@ class PodmanDialect final : public HttpEngineDialect {
 
 }  // namespace
 
-PodmanEngine::PodmanEngine(std::vector<std::string> sockets, std::string host_root,
-                           const PluginConfig& config, const Logger& logger, EngineTiming timing)
+PodmanEngine::PodmanEngine(std::vector<std::string> sockets, std::vector<std::string> events_logs,
+                           std::string host_root, const PluginConfig& config, const Logger& logger,
+                           EngineTiming timing)
     : sockets_(std::move(sockets)),
+      events_logs_(std::move(events_logs)),
       host_root_(std::move(host_root)),
       logger_(logger),
       timing_(timing),
@@ -95,13 +97,26 @@ PodmanEngine::~PodmanEngine() {
 void PodmanEngine::Start(ContainerSink& sink) {
   if (scan_thread_.joinable()) return;
   watcher_.Start(sink, sockets_, /*more_sockets_coming=*/true);
+  for (const std::string& path : events_logs_) FollowEventsLog(path);
   scan_thread_ = std::thread([this] { RunRootlessScan(); });
 }
 
 void PodmanEngine::Stop() {
-  // The watcher's stop also wakes the scanner, and AddSocket refuses from now on.
+  // The watcher's stop also wakes the scanner, and AddSocket refuses from now
+  // on; the log threads' inspects end at once and they report nothing more.
   watcher_.Stop();
   if (scan_thread_.joinable()) scan_thread_.join();
+  for (const auto& followed : logs_) followed->log->Stop();
+}
+
+void PodmanEngine::FollowEventsLog(const std::string& path) {
+  auto followed = std::make_unique<FollowedLog>();
+  EngineClients* clients = &followed->clients;
+  followed->log = std::make_unique<PodmanEventsLog>(
+      path, [this, clients](const EngineEvent& event) { watcher_.HandleFileEvent(event, *clients); }, logger_,
+      timing_.events_log_rewatch);
+  followed->log->Start();
+  logs_.push_back(std::move(followed));
 }
 
 void PodmanEngine::RequestLookup(std::string_view id) {
@@ -134,6 +149,11 @@ std::vector<std::string> PodmanEngine::FindRootlessSockets(const std::string& ho
   return found;
 }
 
+std::string PodmanEngine::RootlessEventsLog(const std::string& socket) {
+  const std::filesystem::path user_dir = std::filesystem::path(socket).parent_path().parent_path();
+  return (user_dir / "libpod" / "tmp" / "events" / "events.log").string();
+}
+
 void PodmanEngine::RunRootlessScan() {
   std::set<std::string> known(sockets_.begin(), sockets_.end());
   bool first = true;
@@ -142,6 +162,7 @@ void PodmanEngine::RunRootlessScan() {
       if (!known.insert(socket).second) continue;
       logger_.Info("podman: found rootless socket " + socket);
       watcher_.AddSocket(socket);
+      FollowEventsLog(RootlessEventsLog(socket));
     }
     if (std::exchange(first, false)) watcher_.InitialSocketsKnown();
   } while (watcher_.SleepUnlessStopped(timing_.rootless_rescan));

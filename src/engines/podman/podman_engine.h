@@ -2,8 +2,12 @@
 // configured (root) sockets plus every rootless user's
 // <host_root>/run/user/<uid>/podman/podman.sock, rescanned periodically so a
 // user who logs in after start is picked up. Follows create/start/remove.
+// With podman's file events_logger, the API stream lags its events log by
+// 100-250 ms, so the logs are also followed directly (PodmanEventsLog): a
+// container is inspected as soon as its line is written.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -14,6 +18,7 @@
 #include "engines/container_engine.h"
 #include "engines/http/engine_timing.h"
 #include "engines/http/http_engine_session.h"
+#include "engines/podman/podman_events_log.h"
 
 namespace libcontainer {
 
@@ -21,11 +26,12 @@ inline constexpr std::string_view kPodmanApiPrefix = "/v4.0.0/libpod";
 
 class PodmanEngine final : public ContainerEngine {
  public:
-  // `sockets` already carry $HOST_ROOT; `host_root` ("" for /) is where the
-  // rootless sockets are looked for. Threads: one per socket, one lookup
-  // worker, one rootless scanner.
-  PodmanEngine(std::vector<std::string> sockets, std::string host_root, const PluginConfig& config,
-               const Logger& logger, EngineTiming timing = {});
+  // `sockets` and `events_logs` (those of the services on `sockets`) already
+  // carry $HOST_ROOT; `host_root` ("" for /) is where the rootless sockets and
+  // their events logs are looked for. Threads: one per socket, one lookup
+  // worker, one rootless scanner, one per events log.
+  PodmanEngine(std::vector<std::string> sockets, std::vector<std::string> events_logs, std::string host_root,
+               const PluginConfig& config, const Logger& logger, EngineTiming timing = {});
   ~PodmanEngine() override;
 
   std::string_view name() const override { return "podman"; }
@@ -37,16 +43,28 @@ class PodmanEngine final : public ContainerEngine {
 
   // Sockets of rootless users under `host_root`, sorted.
   static std::vector<std::string> FindRootlessSockets(const std::string& host_root);
+  // The events log of a rootless user's service, from its socket:
+  // <root>/run/user/<uid>/podman/podman.sock → <root>/run/user/<uid>/libpod/tmp/events/events.log.
+  static std::string RootlessEventsLog(const std::string& socket);
 
  private:
+  struct FollowedLog {
+    EngineClients clients;  // the log thread's connections
+    std::unique_ptr<PodmanEventsLog> log;
+  };
+
   void RunRootlessScan();
+  void FollowEventsLog(const std::string& path);
 
   const std::vector<std::string> sockets_;
+  const std::vector<std::string> events_logs_;
   const std::string host_root_;
   const Logger& logger_;
   const EngineTiming timing_;
   HttpEngineWatcher watcher_;
   std::thread scan_thread_;
+  // Added by Start, then by the scanner; read by Stop once it has joined that.
+  std::vector<std::unique_ptr<FollowedLog>> logs_;
 };
 
 }  // namespace libcontainer
