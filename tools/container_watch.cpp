@@ -7,6 +7,8 @@
 // static). --fields / --schema print the plugin's field table / config schema.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -193,9 +195,7 @@ std::map<std::string, nlohmann::json> Snapshot(testhost::PluginHost& host) {
   return out;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   bool once = false, fields = false, schema = false, proc = false;
   double interval = 1.0;
   double timeout = 5.0;
@@ -210,6 +210,17 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    auto seconds = [&]() -> double {
+      const std::string text = value();
+      char* end = nullptr;
+      const double parsed = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || !(parsed > 0)) {
+        std::cerr << "container-watch: " << arg << " needs a positive number of seconds, got '" << text
+                  << "'\n";
+        std::exit(2);
+      }
+      return parsed;
+    };
     if (arg == "--once") {
       once = true;
     } else if (arg == "--fields") {
@@ -219,9 +230,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--proc") {
       proc = true;
     } else if (arg == "--interval") {
-      interval = std::stod(value());
+      interval = seconds();
     } else if (arg == "--timeout") {
-      timeout = std::stod(value());
+      timeout = seconds();
     } else if (arg == "--config") {
       config = value();
       if (!config.empty() && config[0] == '@') config = ReadFile(config.substr(1));
@@ -295,4 +306,16 @@ int main(int argc, char** argv) {
     }
   } while (!g_stop);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Only a broken plugin build gets here (e.g. a schema that is not JSON).
+    std::cerr << "container-watch: " << e.what() << "\n";
+    return 1;
+  }
 }

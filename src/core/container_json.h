@@ -20,6 +20,6 @@ std::string ContainerToJson(const ContainerInfo& info);
 // imagerepo/imagetag/imagedigest are derived from `image` when it is set.
 // Fails only on invalid JSON or a non-object root / `container` value; then
 // `*out` is left untouched and `*error` (if given) says why.
-bool ContainerFromJson(std::string_view json, ContainerInfo* out, std::string* error);
+bool ContainerFromJson(std::string_view text, ContainerInfo* out, std::string* error);
 
 }  // namespace libcontainer

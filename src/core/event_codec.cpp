@@ -39,7 +39,7 @@ std::optional<EventView> EventView::Parse(const void* event) {
   if (total > view.len_) return std::nullopt;
   const uint8_t* lengths = view.bytes_ + kEventHeaderSize;
   for (uint32_t i = 0; i < view.num_params_; ++i) {
-    total += view.large_ ? Load<uint32_t>(lengths + 4 * i) : Load<uint16_t>(lengths + 2 * i);
+    total += view.large_ ? Load<uint32_t>(lengths + size_t{4} * i) : Load<uint16_t>(lengths + size_t{2} * i);
   }
   if (total > view.len_) return std::nullopt;
   return view;
@@ -51,7 +51,7 @@ std::optional<std::string_view> EventView::Param(uint32_t index) const {
   const uint8_t* lengths = bytes_ + kEventHeaderSize;
   const uint8_t* data = lengths + len_size * num_params_;
   auto length_of = [&](uint32_t i) -> size_t {
-    return large_ ? Load<uint32_t>(lengths + 4 * i) : Load<uint16_t>(lengths + 2 * i);
+    return large_ ? Load<uint32_t>(lengths + size_t{4} * i) : Load<uint16_t>(lengths + size_t{2} * i);
   };
   for (uint32_t i = 0; i < index; ++i) data += length_of(i);
   return std::string_view(reinterpret_cast<const char*>(data), length_of(index));
@@ -80,7 +80,7 @@ std::vector<uint8_t> EncodeAsyncEvent(std::string_view name, std::string_view pa
                                       uint64_t ts) {
   const uint32_t name_len = static_cast<uint32_t>(name.size() + 1);
   const uint32_t data_len = static_cast<uint32_t>(payload.size() + 1);
-  const uint32_t total = static_cast<uint32_t>(kEventHeaderSize + 3 * 4 + 4 + name_len + data_len);
+  const uint32_t total = static_cast<uint32_t>(kEventHeaderSize + 4 * sizeof(uint32_t) + name_len + data_len);
   std::vector<uint8_t> out;
   out.reserve(total);
   Append<uint64_t>(out, ts);

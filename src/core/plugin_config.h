@@ -66,7 +66,7 @@ class ConfigError : public std::runtime_error {
 // "" or whitespace only means all defaults. Unknown keys (at any level) and
 // wrong types are rejected with a ConfigError whose message names the key
 // path, e.g. `engines.docker.sockets[1]: expected string`.
-PluginConfig ParsePluginConfig(std::string_view json);
+PluginConfig ParsePluginConfig(std::string_view text);
 
 // Draft-04 JSON schema describing exactly what ParsePluginConfig accepts
 // (returned by plugin_get_init_schema).

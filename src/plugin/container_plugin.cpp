@@ -477,9 +477,9 @@ ss_plugin_rc ContainerPlugin::ExtractFields(const ss_plugin_event_input& event,
 ss_plugin_rc ContainerPlugin::CaptureOpen(const ss_plugin_capture_listen_input& input) {
   if (input.table_reader_ext == nullptr || input.table_writer_ext == nullptr) return SS_PLUGIN_FAILURE;
   struct State {
-    ContainerPlugin* self;
-    const Reader* r;
-    const Writer* w;
+    ContainerPlugin* self = nullptr;
+    const Reader* r = nullptr;
+    const Writer* w = nullptr;
     uint64_t tagged = 0;
     uint64_t failed = 0;
   } state{this, input.table_reader_ext, input.table_writer_ext};

@@ -246,7 +246,8 @@ std::optional<ContainerInfo> DecodeContainerdContainer(const containers_v1::Cont
     name = oci_spec::Annotation(
         spec, info.is_pod_sandbox ? kCriSandboxNameAnnotation : kCriContainerNameAnnotation);
   }
-  info.name = name.empty() ? c.id() : std::move(name);
+  if (name.empty()) name = c.id();
+  info.name = std::move(name);
   return info;
 }
 

@@ -15,9 +15,9 @@ namespace events_v1 = ::containerd::services::events::v1;
 
 std::vector<std::string> TopicFilters(uint32_t hooks) {
   std::vector<std::string> filters;
-  if (hooks & kHookCreate) filters.push_back(R"(topic=="/containers/create")");
-  if (hooks & kHookStart) filters.push_back(R"(topic=="/tasks/start")");
-  filters.push_back(R"(topic=="/containers/delete")");
+  if (hooks & kHookCreate) filters.emplace_back(R"(topic=="/containers/create")");
+  if (hooks & kHookStart) filters.emplace_back(R"(topic=="/tasks/start")");
+  filters.emplace_back(R"(topic=="/containers/delete")");
   return filters;
 }
 

@@ -44,6 +44,6 @@ std::optional<ContainerInfo> DecodeCriSandbox(const runtime::v1::PodSandboxStatu
 // GetContainerEvents: CREATED → kCreate, STARTED → kStart, STOPPED → kDie,
 // DELETED → kRemove. name from the matching container status, if any.
 // nullopt for an empty container id or an unknown event type.
-std::optional<EngineEvent> DecodeCriContainerEvent(const runtime::v1::ContainerEventResponse& event);
+std::optional<EngineEvent> DecodeCriContainerEvent(const runtime::v1::ContainerEventResponse& response);
 
 }  // namespace libcontainer

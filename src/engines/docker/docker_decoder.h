@@ -35,7 +35,7 @@ struct EngineEvent {
 // malformed JSON, a non-object document or a missing Id. When Config.Image is
 // an image id rather than a name, repo/tag/digest stay empty until
 // ApplyDockerImageInspect fills them.
-std::optional<ContainerInfo> DecodeDockerInspect(std::string_view json, const DecodeOptions& options,
+std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const DecodeOptions& options,
                                                  std::string* error);
 
 // For HostConfig.NetworkMode `container:<id>` the container shares another
@@ -103,7 +103,7 @@ void FillCommonInspect(const nlohmann::json& root, const DecodeOptions& options,
 std::optional<EngineEvent> EventFromJson(const nlohmann::json& root);
 
 // Ids from a list response (docker or libpod).
-std::optional<std::vector<std::string>> IdsFromList(std::string_view json, std::string* error);
+std::optional<std::vector<std::string>> IdsFromList(std::string_view text, std::string* error);
 
 }  // namespace engine_decode
 }  // namespace libcontainer

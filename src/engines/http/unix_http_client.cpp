@@ -56,8 +56,8 @@ long ClampMs(std::chrono::milliseconds ms) {  // NOLINT(runtime/int)
 }
 
 struct BodySink {
-  std::string* body;
-  size_t max_bytes;
+  std::string* body = nullptr;
+  size_t max_bytes = 0;
   bool overflow = false;
 };
 

@@ -16,11 +16,11 @@ namespace libcontainer {
 // GET /libpod/containers/{id}/json. nullopt + *error on malformed JSON, a
 // non-object document or a missing Id. image = ImageName, image_id = Image,
 // image_digest = ImageDigest; infra containers are pod sandboxes.
-std::optional<ContainerInfo> DecodePodmanInspect(std::string_view json, const DecodeOptions& options,
+std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const DecodeOptions& options,
                                                  std::string* error);
 
 // GET /libpod/containers/json?all=true: full ids. `null` is an empty list.
-std::optional<std::vector<std::string>> DecodePodmanContainerList(std::string_view json, std::string* error);
+std::optional<std::vector<std::string>> DecodePodmanContainerList(std::string_view text, std::string* error);
 
 // One line of GET /libpod/events. "died" → kDie, "remove" → kRemove (podman
 // has no "destroy"), init/cleanup/kill/... → kOther; non-container → nullopt.

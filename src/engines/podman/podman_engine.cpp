@@ -18,7 +18,7 @@ std::string PodmanVersion(const nlohmann::json& doc) {
   if (const auto components = doc.find("Components"); components != doc.end() && components->is_array()) {
     for (const auto& component : *components) {
       if (component.is_object() && component.value("Name", "") == "Podman Engine" &&
-          component.value("Version", "") != "") {
+          !component.value("Version", "").empty()) {
         return component.value("Version", "");
       }
     }

@@ -139,7 +139,7 @@ void PodmanEventsLog::HandleNotifications() {
 }
 
 void PodmanEventsLog::Sync(NewFile new_file) {
-  struct stat st;
+  struct stat st {};
   const bool exists = stat(path_.c_str(), &st) == 0 && S_ISREG(st.st_mode);
   if (file_fd_ >= 0) {
     // The old file's last lines first, whether it is still the log or not.
@@ -149,7 +149,7 @@ void PodmanEventsLog::Sync(NewFile new_file) {
   }
   if (!exists) return;
   const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat opened;
+  struct stat opened {};
   if (fd < 0 || fstat(fd, &opened) != 0) {
     if (fd >= 0) close(fd);
     logger_.Debug("podman: cannot open events log " + path_ + ": " + std::strerror(errno));
@@ -163,7 +163,7 @@ void PodmanEventsLog::Sync(NewFile new_file) {
 }
 
 void PodmanEventsLog::ReadAppended() {
-  struct stat st;
+  struct stat st {};
   if (fstat(file_fd_, &st) == 0 && st.st_size < offset_) {
     // Truncated in place: what it holds now was written since.
     logger_.Debug("podman: events log " + path_ + " was truncated");
