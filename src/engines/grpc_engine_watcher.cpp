@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "engines/reconnect_policy.h"
+
 namespace libcontainer {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
@@ -69,7 +69,7 @@ void GrpcEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string
     Slot* raw = slot.get();
     raw->thread = std::thread([this, raw] { RunSession(*raw); });
   }
-  lookup_thread_ = std::thread([this] { RunLookups(); });
+  lookups_.Start([this](const std::string& id) { return LookUp(id); });
 }
 
 void GrpcEngineWatcher::Stop() {
@@ -82,7 +82,7 @@ void GrpcEngineWatcher::Stop() {
   for (const auto& slot : slots_) {
     if (slot->thread.joinable()) slot->thread.join();
   }
-  if (lookup_thread_.joinable()) lookup_thread_.join();
+  lookups_.Stop();
 }
 
 bool GrpcEngineWatcher::SleepUnlessStopped(std::chrono::milliseconds duration) {
@@ -144,19 +144,10 @@ ContainerEngine::Stats GrpcEngineWatcher::stats() const {
 
 void GrpcEngineWatcher::RunSession(Slot& slot) {
   EngineSession& session = *slot.session;
-  bool failed_before = false;    // a later success counts as a reconnect
-  bool up = false;               // listed and following
-  bool outage_reported = false;  // one log line per outage, not per retry
-  Clock::time_point up_since;
-  std::chrono::milliseconds backoff = timing_.backoff_initial;
-
+  ReconnectPolicy policy(name_, logger_, timing_, counters_);
   auto listed = [&](std::string_view summary) {
-    if (failed_before) counters_.reconnects.fetch_add(1);
-    up = true;
-    outage_reported = false;
-    up_since = Clock::now();
+    policy.Connected(session.socket() + " (" + std::string(summary) + ")");
     slot.connected.store(true);
-    logger_.Info(name_ + ": connected to " + session.socket() + " (" + std::string(summary) + ")");
     {
       std::lock_guard lock(mu_);
       const bool all_connected =
@@ -165,7 +156,6 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
     }
     MarkInitialDone(slot);
   };
-
   while (!stop_.load()) {
     const std::string error = session.Follow(listed);
     if (stop_.load()) break;
@@ -174,94 +164,30 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
       last_error_ = error;
     }
     slot.connected.store(false);
-    const bool was_up = std::exchange(up, false);
-    failed_before = true;
-    // A connection that lasted is a fresh outage: retry quickly. One that
-    // flaps keeps backing off.
-    if (was_up && Clock::now() - up_since >= timing_.backoff_max) backoff = timing_.backoff_initial;
     MarkInitialDone(slot);
-    if (!outage_reported) {
-      outage_reported = true;
-      if (was_up) {
-        logger_.Warning(name_ + ": connection lost: " + error + "; reconnecting");
-      } else {
-        // Most hosts lack some of the default sockets: not worth a warning.
-        logger_.Info(name_ + ": " + error + "; retrying in the background");
-      }
-    } else if (logger_.Enabled(LogLevel::kDebug)) {
-      logger_.Debug(name_ + ": still unreachable: " + error);
-    }
-    if (!SleepUnlessStopped(backoff)) break;
-    backoff = std::min(backoff * 2, timing_.backoff_max);
+    if (!SleepUnlessStopped(policy.Disconnected(error))) break;
   }
   slot.connected.store(false);
 }
 
 void GrpcEngineWatcher::RequestLookup(std::string_view id) {
-  if (id.empty()) return;
-  counters_.lookups.fetch_add(1);
-  {
-    std::lock_guard lock(mu_);
-    if (stop_.load()) return;
-    std::string key(id);
-    if (pending_ids_.count(key) != 0) return;
-    if (pending_ids_.size() >= timing_.lookup_queue_capacity) {
-      counters_.lookup_failures.fetch_add(1);
-      return;
-    }
-    pending_ids_.insert(key);
-    pending_.push_back(PendingLookup{std::move(key), 0, Clock::now(), timing_.lookup_retry_initial});
-  }
-  cv_.notify_all();
+  lookups_.Request(id);
 }
 
-void GrpcEngineWatcher::RunLookups() {
-  std::unique_lock lock(mu_);
-  while (!stop_.load()) {
-    if (pending_.empty()) {
-      cv_.wait(lock);
-      continue;
-    }
-    auto next =
-        std::min_element(pending_.begin(), pending_.end(),
-                         [](const PendingLookup& a, const PendingLookup& b) { return a.due < b.due; });
-    if (next->due > Clock::now()) {
-      cv_.wait_until(lock, next->due);
-      continue;
-    }
-    PendingLookup item = std::move(*next);
-    pending_.erase(next);
-    std::vector<EngineSession*> targets;
+bool GrpcEngineWatcher::LookUp(const std::string& id) {
+  std::vector<EngineSession*> targets;
+  {
+    std::lock_guard lock(mu_);
     for (const auto& slot : slots_) {
       if (slot->connected.load()) targets.push_back(slot->session.get());
     }
-    lock.unlock();
-    ContainerInfo info;
-    const bool found = LookupOnce(item.id, targets, &info);
-    if (found) sink_->OnContainer(info);
-    lock.lock();
-    if (found || stop_.load()) {
-      pending_ids_.erase(item.id);
-      continue;
-    }
-    if (++item.attempts >= timing_.lookup_attempts) {
-      pending_ids_.erase(item.id);
-      counters_.lookup_failures.fetch_add(1);
-      if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": gave up looking up " + item.id);
-      continue;
-    }
-    item.due = Clock::now() + item.delay;
-    item.delay *= 2;
-    pending_.push_back(std::move(item));
   }
-}
-
-bool GrpcEngineWatcher::LookupOnce(const std::string& id, const std::vector<EngineSession*>& targets,
-                                   ContainerInfo* info) {
   for (EngineSession* session : targets) {
+    ContainerInfo info;
     std::string error;
-    switch (session->Lookup(id, info, &error)) {
+    switch (session->Lookup(id, &info, &error)) {
       case EngineSession::LookupResult::kFound:
+        sink_->OnContainer(info);
         return true;
       case EngineSession::LookupResult::kNotFound:
         break;

@@ -10,14 +10,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "core/container_info.h"
@@ -25,6 +23,7 @@
 #include "engines/container_engine.h"
 #include "engines/engine_counters.h"
 #include "engines/http/engine_timing.h"
+#include "engines/lookup_queue.h"
 
 namespace libcontainer {
 
@@ -100,17 +99,10 @@ class GrpcEngineWatcher {
     std::atomic<bool> connected{false};
     bool initial_done = false;  // guarded by mu_
   };
-  struct PendingLookup {
-    std::string id;
-    int attempts = 0;
-    std::chrono::steady_clock::time_point due;
-    std::chrono::milliseconds delay;
-  };
 
   void RunSession(Slot& slot);
   void MarkInitialDone(Slot& slot);
-  void RunLookups();
-  bool LookupOnce(const std::string& id, const std::vector<EngineSession*>& targets, ContainerInfo* info);
+  bool LookUp(const std::string& id);  // one attempt of lookups_
 
   const std::string name_;
   const Logger& logger_;
@@ -121,13 +113,12 @@ class GrpcEngineWatcher {
   EngineCounters counters_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;  // stop, new lookups, initial-list progress
+  std::condition_variable cv_;  // stop, initial-list progress
   bool started_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once Start returns
-  std::deque<PendingLookup> pending_;
-  std::unordered_set<std::string> pending_ids_;  // queued or being looked up
   std::string last_error_;
-  std::thread lookup_thread_;
+
+  LookupQueue lookups_{name_, logger_, timing_, counters_};
 };
 
 }  // namespace libcontainer

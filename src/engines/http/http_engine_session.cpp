@@ -8,8 +8,6 @@
 namespace libcontainer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // Engine text quoted in log lines is cut to this length.
 constexpr size_t kMaxQuotedBytes = 200;
 
@@ -155,7 +153,7 @@ void HttpEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string
   sink_ = &sink;
   sockets_pending_ = more_sockets_coming;
   for (const std::string& socket : sockets) StartSessionLocked(socket);
-  lookup_thread_ = std::thread([this] { RunLookups(); });
+  lookups_.Start([this](const std::string& id) { return LookUp(id); });
 }
 
 void HttpEngineWatcher::AddSocket(const std::string& socket) {
@@ -197,7 +195,7 @@ void HttpEngineWatcher::Stop() {
   for (const auto& session : sessions_) {
     if (session->thread.joinable()) session->thread.join();
   }
-  if (lookup_thread_.joinable()) lookup_thread_.join();
+  lookups_.Stop();
 }
 
 void HttpEngineWatcher::MarkInitialDone(Session& session) {
@@ -232,41 +230,23 @@ ContainerEngine::Stats HttpEngineWatcher::stats() const {
 void HttpEngineWatcher::RunSession(Session& session) {
   EngineHttp http(session.socket, stop_, timing_.request_deadline);
   EngineHttp events(session.socket, stop_, timing_.request_deadline);
-  SessionLoop loop;
-  std::chrono::milliseconds backoff = timing_.backoff_initial;
+  ReconnectPolicy policy(name_, logger_, timing_, counters_);
   while (!stop_.load()) {
-    const std::string error = ConnectAndFollow(session, http, events, loop);
+    const std::string error = ConnectAndFollow(session, http, events, policy);
     if (stop_.load()) break;
     {
       std::lock_guard lock(mu_);
       last_error_ = error;
     }
     session.connected.store(false);
-    const bool was_up = std::exchange(loop.up, false);
-    loop.failed_before = true;
-    // A connection that lasted is a fresh outage: retry quickly. One that
-    // flaps keeps backing off.
-    if (was_up && Clock::now() - loop.up_since >= timing_.backoff_max) backoff = timing_.backoff_initial;
     MarkInitialDone(session);
-    if (!loop.outage_reported) {
-      loop.outage_reported = true;
-      if (was_up) {
-        logger_.Warning(name_ + ": connection lost: " + error + "; reconnecting");
-      } else {
-        // Most hosts lack some of the default sockets: not worth a warning.
-        logger_.Info(name_ + ": " + error + "; retrying in the background");
-      }
-    } else if (logger_.Enabled(LogLevel::kDebug)) {
-      logger_.Debug(name_ + ": still unreachable: " + error);
-    }
-    if (!SleepUnlessStopped(backoff)) break;
-    backoff = std::min(backoff * 2, timing_.backoff_max);
+    if (!SleepUnlessStopped(policy.Disconnected(error))) break;
   }
   session.connected.store(false);
 }
 
 std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events,
-                                                SessionLoop& loop) {
+                                                ReconnectPolicy& policy) {
   EngineHttp::Result result = http.Get("/_ping");
   if (!result.ok()) return result.error;
   result = http.Get("/version");
@@ -296,13 +276,9 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
     if (status == InspectStatus::kUnreachable) return error;
   }
 
-  if (loop.failed_before) counters_.reconnects.fetch_add(1);
-  loop.up = true;
-  loop.outage_reported = false;
-  loop.up_since = Clock::now();
+  policy.Connected(session.socket + " (API " + version + "), " + std::to_string(ids->size()) +
+                   " containers listed");
   session.connected.store(true);
-  logger_.Info(name_ + ": connected to " + session.socket + " (API " + version + "), " +
-               std::to_string(ids->size()) + " containers listed");
   {
     std::lock_guard lock(mu_);
     const bool all_connected =
@@ -440,21 +416,7 @@ InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_
 }
 
 void HttpEngineWatcher::RequestLookup(std::string_view id) {
-  if (id.empty()) return;
-  counters_.lookups.fetch_add(1);
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;
-    std::string key(id);
-    if (pending_ids_.count(key) != 0) return;
-    if (pending_ids_.size() >= timing_.lookup_queue_capacity) {
-      counters_.lookup_failures.fetch_add(1);
-      return;
-    }
-    pending_ids_.insert(key);
-    pending_.push_back(PendingLookup{std::move(key), 0, Clock::now(), timing_.lookup_retry_initial});
-  }
-  cv_.notify_all();
+  lookups_.Request(id);
 }
 
 std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargetsLocked() const {
@@ -465,42 +427,15 @@ std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargets
   return targets;
 }
 
-void HttpEngineWatcher::RunLookups() {
-  EngineClients clients;
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    if (pending_.empty()) {
-      cv_.wait(lock);
-      continue;
-    }
-    auto next =
-        std::min_element(pending_.begin(), pending_.end(),
-                         [](const PendingLookup& a, const PendingLookup& b) { return a.due < b.due; });
-    if (next->due > Clock::now()) {
-      cv_.wait_until(lock, next->due);
-      continue;
-    }
-    PendingLookup item = std::move(*next);
-    pending_.erase(next);
-    const std::vector<LookupTarget> targets = ConnectedTargetsLocked();
-    lock.unlock();
-    std::optional<ContainerInfo> found = LookupOnce(item.id, targets, clients);
-    if (found) sink_->OnContainer(*found);
-    lock.lock();
-    if (found || stopping_) {
-      pending_ids_.erase(item.id);
-      continue;
-    }
-    if (++item.attempts >= timing_.lookup_attempts) {
-      pending_ids_.erase(item.id);
-      counters_.lookup_failures.fetch_add(1);
-      if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(name_ + ": gave up looking up " + item.id);
-      continue;
-    }
-    item.due = Clock::now() + item.delay;
-    item.delay *= 2;
-    pending_.push_back(std::move(item));
+bool HttpEngineWatcher::LookUp(const std::string& id) {
+  std::vector<LookupTarget> targets;
+  {
+    std::lock_guard lock(mu_);
+    targets = ConnectedTargetsLocked();
   }
+  std::optional<ContainerInfo> found = LookupOnce(id, targets, lookup_clients_);
+  if (found) sink_->OnContainer(*found);
+  return found.has_value();
 }
 
 std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id,

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,7 +16,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "core/container_info.h"
@@ -29,6 +27,8 @@
 #include "engines/http/engine_timing.h"
 #include "engines/http/handled_events.h"
 #include "engines/http/unix_http_client.h"
+#include "engines/lookup_queue.h"
+#include "engines/reconnect_policy.h"
 
 namespace libcontainer {
 
@@ -147,19 +147,6 @@ class HttpEngineWatcher {
     std::string prefix;                  // guarded by mu_; valid while connected
     bool initial_done = false;           // guarded by mu_
   };
-  // State of one session loop, owned by its thread.
-  struct SessionLoop {
-    bool failed_before = false;    // a later success counts as a reconnect
-    bool up = false;               // listed and following events
-    bool outage_reported = false;  // one log line per outage, not per retry
-    std::chrono::steady_clock::time_point up_since;
-  };
-  struct PendingLookup {
-    std::string id;
-    int attempts = 0;
-    std::chrono::steady_clock::time_point due;
-    std::chrono::milliseconds delay;
-  };
   struct LookupTarget {
     std::string socket, prefix;
   };
@@ -167,7 +154,8 @@ class HttpEngineWatcher {
   void StartSessionLocked(const std::string& socket);
   void RunSession(Session& session);
   // Returns why the connection ended; "" when stopping.
-  std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events, SessionLoop& loop);
+  std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events,
+                               ReconnectPolicy& policy);
   void HandleEvent(Session& session, EngineHttp& http, std::string_view prefix, std::string_view line);
   // Reports a create/start (per the hooks; `inspect` reports the inspected
   // record) or a removal, unless another path handled the event already.
@@ -180,7 +168,7 @@ class HttpEngineWatcher {
   InspectStatus InspectAndReport(EngineHttp& http, std::string_view prefix, std::string_view id,
                                  std::string* error);
   void MarkInitialDone(Session& session);
-  void RunLookups();
+  bool LookUp(const std::string& id);  // one attempt of lookups_
   std::vector<LookupTarget> ConnectedTargetsLocked() const;
   std::optional<ContainerInfo> LookupOnce(const std::string& id, const std::vector<LookupTarget>& targets,
                                           EngineClients& clients);
@@ -198,15 +186,15 @@ class HttpEngineWatcher {
   HandledEvents handled_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;  // stop, new lookups, initial-list progress
+  std::condition_variable cv_;  // stop, initial-list progress
   bool started_ = false;
   bool stopping_ = false;
   bool sockets_pending_ = false;
   std::vector<std::unique_ptr<Session>> sessions_;
-  std::deque<PendingLookup> pending_;
-  std::unordered_set<std::string> pending_ids_;  // queued or being looked up
   std::string last_error_;
-  std::thread lookup_thread_;
+
+  LookupQueue lookups_{name_, logger_, timing_, counters_};
+  EngineClients lookup_clients_;  // the lookup worker's own
 };
 
 }  // namespace libcontainer
