@@ -12,22 +12,18 @@
 #include "containerd/events/task.pb.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
+
+using engine_testing::ReadSample;
 
 using nlohmann::json;
 namespace containers_v1 = ::containerd::services::containers::v1;
 namespace events_v1 = ::containerd::services::events::v1;
 
 constexpr char kSpecTypeUrl[] = "types.containerd.io/opencontainers/runtime-spec/1/Spec";
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // `ctr containers info` prints the Go struct (ID, Labels, Spec as an object);
 // rebuild the gRPC message the containers service returns for it.

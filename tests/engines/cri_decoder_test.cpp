@@ -8,22 +8,18 @@
 #include <sstream>
 
 #include "cri/api.pb.h"
+#include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
+
+using engine_testing::ReadSample;
 
 using nlohmann::json;
 namespace cri = ::runtime::v1;
 
 constexpr char kCtrId[] = "c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094";
 constexpr char kPodId[] = "65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c";
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The samples are the probe's MessageToJson output (proto field names).
 template <typename Message>

@@ -9,25 +9,15 @@
 #include <sstream>
 #include <string>
 
+#include "engines/sample_files.h"
+
 namespace libcontainer {
 namespace {
 
+using engine_testing::ReadSample;
+using engine_testing::ReadSampleLines;
+
 using nlohmann::json;
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> ReadLines(const std::string& name) {
-  std::istringstream in(ReadSample(name));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 constexpr char kRunId[] = "eba371cc398f5f32b983653f36cadd03c22c2a516b5b48c69fe5453155b6611d";
 constexpr char kImageId[] = "30d75528cd2006d7fccbf552209e5ffe31362418e299a84ac25a140d7aa9009c";
@@ -165,7 +155,7 @@ KindCounts CountEvents(const std::vector<std::string>& lines,
 }
 
 TEST(DockerEventTest, RealStream) {
-  auto lines = ReadLines("docker-events.jsonl");
+  auto lines = ReadSampleLines("docker-events.jsonl");
   ASSERT_EQ(lines.size(), 21u);
   KindCounts counts = CountEvents(lines, &DecodeDockerEvent);
   EXPECT_EQ(counts.create, 3);
@@ -189,7 +179,7 @@ TEST(DockerEventTest, RealStream) {
 }
 
 TEST(DockerEventTest, PodmanCompatStream) {
-  auto lines = ReadLines("podman-compat-events.jsonl");
+  auto lines = ReadSampleLines("podman-compat-events.jsonl");
   ASSERT_EQ(lines.size(), 5u);
   KindCounts counts = CountEvents(lines, &DecodeDockerEvent);
   EXPECT_EQ(counts.create, 0);

@@ -9,25 +9,15 @@
 #include <sstream>
 #include <string>
 
+#include "engines/sample_files.h"
+
 namespace libcontainer {
 namespace {
 
+using engine_testing::ReadSample;
+using engine_testing::ReadSampleLines;
+
 using nlohmann::json;
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> ReadLines(const std::string& name) {
-  std::istringstream in(ReadSample(name));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 constexpr char kRunId[] = "0ad691da02a426d743da29a09a0366d01140562b8c81edc0d17010bd1ff90673";
 constexpr char kImageId[] = "6cfb7b644355abb12232063b58f871468a8ec3da7ac4e069af73bbbda499858c";
@@ -239,7 +229,7 @@ TEST(PodmanListTest, RealLibpodSample) {
 }
 
 TEST(PodmanEventTest, RealLibpodStream) {
-  auto lines = ReadLines("podman-libpod-events.jsonl");
+  auto lines = ReadSampleLines("podman-libpod-events.jsonl");
   ASSERT_EQ(lines.size(), 5u);
   std::vector<EngineEvent::Kind> kinds;
   for (const auto& line : lines) {
@@ -279,7 +269,7 @@ TEST(PodmanEventTest, ActionsAndNonContainerEvents) {
 
 TEST(PodmanLogEventTest, RealEventsLog) {
   // podman 4.3.1 with events_logger = "file": run -d, rm -f, then a pod.
-  const auto lines = ReadLines("podman-events-log.jsonl");
+  const auto lines = ReadSampleLines("podman-events-log.jsonl");
   ASSERT_EQ(lines.size(), 12u);
   constexpr char kId[] = "c2f16a5675b2d4c16ac3e3c017c02276013bc2eea6b39de48615e50a2269ce3e";
   using K = EngineEvent::Kind;

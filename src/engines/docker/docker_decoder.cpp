@@ -401,6 +401,19 @@ bool ParseDocument(std::string_view text, json* out, std::string* error) {
   return false;
 }
 
+bool ParseInspectRoot(std::string_view text, json* root, std::string* error) {
+  if (!ParseDocument(text, root, error)) return false;
+  if (!root->is_object()) {
+    SetError(error, "inspect response is not an object");
+    return false;
+  }
+  if (String(*root, "Id").empty()) {
+    SetError(error, "inspect response has no Id");
+    return false;
+  }
+  return true;
+}
+
 std::optional<ProbeCommand> ProbeFromHealthcheckTest(const json& test) {
   if (!test.is_array() || test.empty() || !test[0].is_string()) return std::nullopt;
   for (const auto& part : test) {
@@ -528,15 +541,7 @@ std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const De
                                                  std::string* error) {
   try {
     json root;
-    if (!engine_decode::ParseDocument(text, &root, error)) return std::nullopt;
-    if (!root.is_object()) {
-      SetError(error, "inspect response is not an object");
-      return std::nullopt;
-    }
-    if (String(root, "Id").empty()) {
-      SetError(error, "inspect response has no Id");
-      return std::nullopt;
-    }
+    if (!engine_decode::ParseInspectRoot(text, &root, error)) return std::nullopt;
     ContainerInfo info;
     info.type = ContainerType::kDocker;
     engine_decode::FillCommonInspect(root, options, &info);

@@ -90,6 +90,10 @@ std::string_view StripSha256(std::string_view id);
 // Parses a whole document; false + *error on malformed or absurdly nested input.
 bool ParseDocument(std::string_view text, nlohmann::json* out, std::string* error);
 
+// ParseDocument for an inspect response, which must be an object with an Id
+// (what FillCommonInspect needs).
+bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* error);
+
 // Health check `Test` array → command: ["CMD", exe, args...] and
 // ["CMD-SHELL", cmd] (→ /bin/sh -c cmd); ["NONE"], empty, or anything else → nullopt.
 std::optional<ProbeCommand> ProbeFromHealthcheckTest(const nlohmann::json& test);

@@ -29,15 +29,7 @@ std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const De
                                                  std::string* error) {
   try {
     json root;
-    if (!engine_decode::ParseDocument(text, &root, error)) return std::nullopt;
-    if (!root.is_object()) {
-      SetError(error, "inspect response is not an object");
-      return std::nullopt;
-    }
-    if (String(root, "Id").empty()) {
-      SetError(error, "inspect response has no Id");
-      return std::nullopt;
-    }
+    if (!engine_decode::ParseInspectRoot(text, &root, error)) return std::nullopt;
     ContainerInfo info;
     info.type = ContainerType::kPodman;
     engine_decode::FillCommonInspect(root, options, &info);
