@@ -108,13 +108,17 @@ int RunEngines(const std::string& config_text, bool once, double timeout_seconds
   } else {
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  // Read before Stop(), which disconnects every session.
+  std::vector<libcontainer::ContainerEngine::Stats> stats;
+  for (const auto& engine : engines) stats.push_back(engine->stats());
   for (auto& engine : engines) engine->Stop();
-  for (const auto& engine : engines) {
-    const auto stats = engine->stats();
-    std::cerr << "container-watch: " << engine->name() << ": "
-              << (stats.connected ? "connected" : "not reachable")
-              << (stats.last_error.empty() ? "" : " (" + stats.last_error + ")") << ", " << stats.events
-              << " events, " << stats.inspect_errors << " inspect errors\n";
+  for (size_t i = 0; i < engines.size(); ++i) {
+    const libcontainer::ContainerEngine::Stats& s = stats[i];
+    std::cerr << "container-watch: " << engines[i]->name() << ": "
+              << (s.connected ? "connected" : "not reachable")
+              << (s.last_error.empty() ? "" : " (" + s.last_error + ")") << ", " << s.events << " events, "
+              << s.file_events << " from an events log, " << s.reconnects << " reconnects, "
+              << s.inspect_errors << " inspect errors\n";
   }
   std::cerr << "container-watch: " << sink.printed() << " container records printed\n";
   return 0;
