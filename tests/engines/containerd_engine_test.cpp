@@ -14,9 +14,12 @@
 
 #include "engines/fake_containerd_server.h"
 #include "engines/fake_engine.h"
+#include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
+
+using engine_testing::UniqueSocketPath;
 
 namespace containers_v1 = ::containerd::services::containers::v1;
 using engine_testing::CapturingLogger;
@@ -26,12 +29,6 @@ using engine_testing::RecordingSink;
 using engine_testing::WaitFor;
 using testing::FakeContainerdServer;
 using namespace std::chrono_literals;
-
-std::string SocketPath() {
-  static std::atomic<int> n{0};
-  return "/tmp/libcontainer-containerd-engine-" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
-         ".sock";
-}
 
 containers_v1::Container Container(const std::string& id,
                                    const std::string& image = "docker.io/library/redis:7") {
@@ -61,7 +58,7 @@ bool Has(const std::vector<std::string>& list, const std::string& value) {
 
 class ContainerdEngineTest : public ::testing::Test {
  protected:
-  ContainerdEngineTest() : socket_(SocketPath()) {}
+  ContainerdEngineTest() : socket_(UniqueSocketPath("containerd-engine")) {}
   ~ContainerdEngineTest() override {
     engine_.reset();
     server_.reset();

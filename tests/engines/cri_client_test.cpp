@@ -14,9 +14,13 @@
 #include "engines/cri/cri_decoder.h"
 #include "engines/fake_cri_server.h"
 #include "engines/fake_engine.h"
+#include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
+
+using engine_testing::ReadSampleMessage;
+using engine_testing::UniqueSocketPath;
 
 namespace cri = ::runtime::v1;
 using engine_testing::kGuard;
@@ -27,27 +31,14 @@ using namespace std::chrono_literals;
 constexpr char kCtrId[] = "c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094";
 constexpr char kPodId[] = "65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c";
 
-std::string SocketPath() {
-  static std::atomic<int> n{0};
-  return "/tmp/libcontainer-fake-cri-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".sock";
-}
-
-template <typename Message>
-Message Load(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Message m;
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(ss.str(), &m).ok());
-  return m;
-}
-
 class CriClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<FakeCriServer>(SocketPath());
-    server_->AddContainer(Load<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json"));
-    server_->AddSandbox(Load<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json"));
+    server_ = std::make_unique<FakeCriServer>(UniqueSocketPath("fake-cri"));
+    server_->AddContainer(
+        ReadSampleMessage<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json"));
+    server_->AddSandbox(
+        ReadSampleMessage<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json"));
     client_ = std::make_unique<CriClient>(server_->socket_path(), 2s);
   }
 
@@ -130,7 +121,7 @@ TEST_F(CriClientTest, CancelCallsEndsCallsInFlightAndRefusesLaterOnes) {
 }
 
 TEST(CriClientNoServer, MissingSocketFailsFast) {
-  CriClient client(SocketPath(), 300ms);
+  CriClient client(UniqueSocketPath("fake-cri"), 300ms);
   auto start = std::chrono::steady_clock::now();
   cri::VersionResponse version;
   grpc::Status status = client.Version(&version);

@@ -13,7 +13,7 @@
 namespace libcontainer {
 namespace {
 
-using engine_testing::ReadSample;
+using engine_testing::ReadSampleMessage;
 
 using nlohmann::json;
 namespace cri = ::runtime::v1;
@@ -21,20 +21,11 @@ namespace cri = ::runtime::v1;
 constexpr char kCtrId[] = "c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094";
 constexpr char kPodId[] = "65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c";
 
-// The samples are the probe's MessageToJson output (proto field names).
-template <typename Message>
-Message Load(const std::string& name) {
-  Message m;
-  auto status = google::protobuf::util::JsonStringToMessage(ReadSample(name), &m);
-  EXPECT_TRUE(status.ok()) << name << ": " << status.ToString();
-  return m;
-}
-
 cri::ContainerStatusResponse SampleContainer() {
-  return Load<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json");
+  return ReadSampleMessage<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json");
 }
 cri::PodSandboxStatusResponse SampleSandbox() {
-  return Load<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json");
+  return ReadSampleMessage<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json");
 }
 
 cri::ContainerStatusResponse Minimal(const std::string& image, const std::string& image_ref) {

@@ -16,9 +16,13 @@
 
 #include "engines/fake_cri_server.h"
 #include "engines/fake_engine.h"
+#include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
+
+using engine_testing::ReadSampleMessage;
+using engine_testing::UniqueSocketPath;
 
 namespace cri = ::runtime::v1;
 using engine_testing::CapturingLogger;
@@ -32,21 +36,6 @@ using namespace std::chrono_literals;
 // From the samples: a container of pod kPodId, recorded on containerd 1.6.
 constexpr char kCtrId[] = "c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094";
 constexpr char kPodId[] = "65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c";
-
-std::string SocketPath() {
-  static std::atomic<int> n{0};
-  return "/tmp/libcontainer-cri-engine-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".sock";
-}
-
-template <typename Message>
-Message Load(const std::string& name) {
-  std::ifstream in(std::string(LIBCONTAINER_SAMPLES_DIR) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Message m;
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(ss.str(), &m).ok());
-  return m;
-}
 
 cri::ContainerStatusResponse Container(const std::string& id, const std::string& name,
                                        cri::ContainerState state = cri::CONTAINER_RUNNING) {
@@ -89,7 +78,7 @@ EngineTiming FastTiming() {
 
 class CriEngineTest : public ::testing::Test {
  protected:
-  CriEngineTest() : socket_(SocketPath()) {}
+  CriEngineTest() : socket_(UniqueSocketPath("cri-engine")) {}
   ~CriEngineTest() override {
     engine_.reset();
     server_.reset();
@@ -117,9 +106,11 @@ class CriEngineTest : public ::testing::Test {
 
 TEST_F(CriEngineTest, ListsContainersAndSandboxesAtStart) {
   StartServer();
-  server_->AddContainer(Load<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json"),
-                        kPodId);
-  server_->AddSandbox(Load<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json"));
+  server_->AddContainer(
+      ReadSampleMessage<cri::ContainerStatusResponse>("containerd-cri-container-status-verbose.json"),
+      kPodId);
+  server_->AddSandbox(
+      ReadSampleMessage<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json"));
   StartEngine();
   EXPECT_EQ(engine_->name(), "cri");
   ASSERT_TRUE(engine_->WaitForInitialList(kGuard));

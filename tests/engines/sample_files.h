@@ -1,9 +1,12 @@
-// The engine API samples under tests/data/samples (LIBCONTAINER_SAMPLES_DIR),
-// for decoder tests.
+// The engine API samples under tests/data/samples (LIBCONTAINER_SAMPLES_DIR)
+// and unique socket paths, for decoder, client and watcher tests.
 #pragma once
 
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,6 +28,21 @@ inline std::vector<std::string> ReadSampleLines(const std::string& name) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// A protobuf sample: the CRI probe's MessageToJson output (proto field names).
+template <typename Message>
+Message ReadSampleMessage(const std::string& name) {
+  Message m;
+  auto status = google::protobuf::util::JsonStringToMessage(ReadSample(name), &m);
+  EXPECT_TRUE(status.ok()) << name << ": " << status.ToString();
+  return m;
+}
+
+// A socket path no other test (or test program) uses, for in-process fake servers.
+inline std::string UniqueSocketPath(const std::string& tag) {
+  static std::atomic<int> n{0};
+  return "/tmp/libcontainer-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".sock";
 }
 
 }  // namespace libcontainer::engine_testing
