@@ -110,6 +110,7 @@ int RunEngines(const std::string& config_text, bool once, double timeout_seconds
   }
   // Read before Stop(), which disconnects every session.
   std::vector<libcontainer::ContainerEngine::Stats> stats;
+  stats.reserve(engines.size());
   for (const auto& engine : engines) stats.push_back(engine->stats());
   for (auto& engine : engines) engine->Stop();
   for (size_t i = 0; i < engines.size(); ++i) {
