@@ -34,7 +34,15 @@ class ContainerEngine {
     // Engine events handled from an events file ahead of the API stream
     // (podman's file events_logger); always 0 for other engines.
     uint64_t file_events = 0;
-    std::string last_error;  // why the engine is not connected, for operators
+    // Why sockets are not connected, one "; "-separated reason per socket
+    // that is down (each names its socket), for operators.
+    std::string last_error;
+
+    void AddSocketError(const std::string& error) {
+      if (error.empty()) return;
+      if (!last_error.empty()) last_error += "; ";
+      last_error += error;
+    }
   };
 
   virtual ~ContainerEngine() = default;

@@ -136,9 +136,13 @@ ContainerEngine::Stats GrpcEngineWatcher::stats() const {
   ContainerEngine::Stats stats;
   counters_.CopyTo(&stats);
   std::lock_guard lock(mu_);
-  stats.connected =
-      std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->connected.load(); });
-  stats.last_error = last_error_;
+  for (const auto& slot : slots_) {
+    if (slot->connected.load()) {
+      stats.connected = true;
+    } else {
+      stats.AddSocketError(slot->last_error);
+    }
+  }
   return stats;
 }
 
@@ -150,9 +154,7 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
     slot.connected.store(true);
     {
       std::lock_guard lock(mu_);
-      const bool all_connected =
-          std::all_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->connected.load(); });
-      if (all_connected) last_error_.clear();
+      slot.last_error.clear();
     }
     MarkInitialDone(slot);
   };
@@ -161,7 +163,7 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
     if (stop_.load()) break;
     {
       std::lock_guard lock(mu_);
-      last_error_ = error;
+      slot.last_error = error;
     }
     slot.connected.store(false);
     MarkInitialDone(slot);

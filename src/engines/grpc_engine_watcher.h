@@ -98,6 +98,7 @@ class GrpcEngineWatcher {
     std::thread thread;
     std::atomic<bool> connected{false};
     bool initial_done = false;  // guarded by mu_
+    std::string last_error;     // guarded by mu_; why it is down
   };
 
   void RunSession(Slot& slot);
@@ -116,7 +117,6 @@ class GrpcEngineWatcher {
   std::condition_variable cv_;  // stop, initial-list progress
   bool started_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once Start returns
-  std::string last_error_;
 
   LookupQueue lookups_{name_, logger_, timing_, counters_};
 };

@@ -84,13 +84,18 @@ TEST(ContainerWatchArgs, BadValuesAreRefusedWithAReason) {
   EXPECT_NE(result.err.find("engines.docker.sockets"), std::string::npos) << result.err;
 }
 
-TEST(ContainerWatchArgs, UnreachableSocketsAreNamedWithTheReason) {
-  const auto result =
-      Watch({"--once", "--timeout", "5", "--config", OnlyEngine("docker", "/nonexistent/docker.sock")});
+TEST(ContainerWatchArgs, EveryUnreachableSocketIsNamedWithTheReason) {
+  nlohmann::json config = nlohmann::json::parse(OnlyEngine("docker", "/nonexistent/a/docker.sock"));
+  config["engines"]["docker"]["sockets"].push_back("/nonexistent/b/docker.sock");
+  const auto result = Watch({"--once", "--timeout", "5", "--config", config.dump()});
   EXPECT_TRUE(result.ok()) << result.err;
   EXPECT_NE(result.err.find("docker: not reachable"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("/nonexistent/docker.sock"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("No such file or directory"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("/nonexistent/a/docker.sock: cannot connect: No such file or directory"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("/nonexistent/b/docker.sock: cannot connect: No such file or directory"),
+            std::string::npos)
+      << result.err;
 }
 
 }  // namespace

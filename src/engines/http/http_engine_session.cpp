@@ -221,9 +221,13 @@ ContainerEngine::Stats HttpEngineWatcher::stats() const {
   ContainerEngine::Stats stats;
   counters_.CopyTo(&stats);
   std::lock_guard lock(mu_);
-  stats.connected =
-      std::any_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->connected.load(); });
-  stats.last_error = last_error_;
+  for (const auto& session : sessions_) {
+    if (session->connected.load()) {
+      stats.connected = true;
+    } else {
+      stats.AddSocketError(session->last_error);
+    }
+  }
   return stats;
 }
 
@@ -236,7 +240,7 @@ void HttpEngineWatcher::RunSession(Session& session) {
     if (stop_.load()) break;
     {
       std::lock_guard lock(mu_);
-      last_error_ = error;
+      session.last_error = error;
     }
     session.connected.store(false);
     MarkInitialDone(session);
@@ -281,9 +285,7 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   session.connected.store(true);
   {
     std::lock_guard lock(mu_);
-    const bool all_connected =
-        std::all_of(sessions_.begin(), sessions_.end(), [](const auto& s) { return s->connected.load(); });
-    if (all_connected) last_error_.clear();
+    session.last_error.clear();
   }
   MarkInitialDone(session);
 

@@ -145,6 +145,7 @@ class HttpEngineWatcher {
     std::thread thread;
     std::atomic<bool> connected{false};  // listed and following events
     std::string prefix;                  // guarded by mu_; valid while connected
+    std::string last_error;              // guarded by mu_; why it is down
     bool initial_done = false;           // guarded by mu_
   };
   struct LookupTarget {
@@ -191,7 +192,6 @@ class HttpEngineWatcher {
   bool stopping_ = false;
   bool sockets_pending_ = false;
   std::vector<std::unique_ptr<Session>> sessions_;
-  std::string last_error_;
 
   LookupQueue lookups_{name_, logger_, timing_, counters_};
   EngineClients lookup_clients_;  // the lookup worker's own
