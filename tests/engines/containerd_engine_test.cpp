@@ -19,6 +19,7 @@
 namespace libcontainer {
 namespace {
 
+using engine_testing::FastTiming;
 using engine_testing::UniqueSocketPath;
 
 namespace containers_v1 = ::containerd::services::containers::v1;
@@ -40,16 +41,6 @@ containers_v1::Container Container(const std::string& id,
   container.mutable_spec()->set_value(R"({"process":{"user":{"uid":0},"env":["A=1"]},"linux":{}})");
   container.mutable_created_at()->set_seconds(1700000000);
   return container;
-}
-
-EngineTiming FastTiming() {
-  EngineTiming timing;
-  timing.request_deadline = 1000ms;
-  timing.backoff_initial = 10ms;
-  timing.backoff_max = 50ms;
-  timing.lookup_attempts = 4;
-  timing.lookup_retry_initial = 20ms;
-  return timing;
 }
 
 bool Has(const std::vector<std::string>& list, const std::string& value) {

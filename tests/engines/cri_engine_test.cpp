@@ -21,6 +21,7 @@
 namespace libcontainer {
 namespace {
 
+using engine_testing::FastTiming;
 using engine_testing::ReadSampleMessage;
 using engine_testing::UniqueSocketPath;
 
@@ -63,17 +64,6 @@ cri::ContainerEventResponse Event(const std::string& id, cri::ContainerEventType
   event.set_container_id(id);
   event.set_container_event_type(type);
   return event;
-}
-
-EngineTiming FastTiming() {
-  EngineTiming timing;
-  timing.request_deadline = 1000ms;
-  timing.backoff_initial = 10ms;
-  timing.backoff_max = 50ms;
-  timing.lookup_attempts = 4;
-  timing.lookup_retry_initial = 20ms;
-  timing.cri_poll_interval = 30ms;
-  return timing;
 }
 
 class CriEngineTest : public ::testing::Test {

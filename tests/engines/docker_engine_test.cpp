@@ -20,6 +20,7 @@ using engine_testing::CapturingLogger;
 using engine_testing::CountRequests;
 using engine_testing::EventLine;
 using engine_testing::FakeEngine;
+using engine_testing::FastTiming;
 using engine_testing::Id;
 using engine_testing::kGuard;
 using engine_testing::RecordingSink;
@@ -27,16 +28,6 @@ using engine_testing::WaitFor;
 using namespace std::chrono_literals;
 
 // Short enough that retries happen quickly in tests.
-EngineTiming FastTiming() {
-  EngineTiming timing;
-  timing.request_deadline = 1000ms;
-  timing.backoff_initial = 10ms;
-  timing.backoff_max = 50ms;
-  timing.lookup_attempts = 8;
-  timing.lookup_retry_initial = 20ms;
-  return timing;
-}
-
 std::string Inspect(const std::string& id, const std::string& name, const std::string& extra = "") {
   return R"({"Id":")" + id + R"(","Name":"/)" + name + R"(","Image":"sha256:)" + Id("1a") +
          R"(","Config":{"Image":"nginx:1.25","Labels":{"app":"web"}},"HostConfig":{"NetworkMode":"default"},)" +

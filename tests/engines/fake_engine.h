@@ -19,6 +19,7 @@
 #include "core/logger.h"
 #include "engines/container_engine.h"
 #include "engines/fake_http_server.h"
+#include "engines/http/engine_timing.h"
 
 namespace libcontainer::engine_testing {
 
@@ -33,6 +34,22 @@ bool WaitFor(Predicate predicate, std::chrono::milliseconds timeout = kGuard) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return true;
+}
+
+// Watcher timing for fake engines: short deadlines, backoffs, retries and
+// rescans, so reconnect and lookup paths run in milliseconds.
+inline EngineTiming FastTiming() {
+  using namespace std::chrono_literals;
+  EngineTiming timing;
+  timing.request_deadline = 1000ms;
+  timing.backoff_initial = 10ms;
+  timing.backoff_max = 50ms;
+  timing.lookup_attempts = 8;
+  timing.lookup_retry_initial = 20ms;
+  timing.rootless_rescan = 20ms;
+  timing.events_log_rewatch = 20ms;
+  timing.cri_poll_interval = 30ms;
+  return timing;
 }
 
 // A 64-hex id made from a short tag, e.g. Id("c1") = "c1c1c1...".

@@ -21,6 +21,7 @@ using engine_testing::CapturingLogger;
 using engine_testing::CountRequests;
 using engine_testing::EventLine;
 using engine_testing::FakeEngine;
+using engine_testing::FastTiming;
 using engine_testing::Id;
 using engine_testing::kGuard;
 using engine_testing::PodmanLogLine;
@@ -28,18 +29,6 @@ using engine_testing::RecordingSink;
 using engine_testing::WaitFor;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-EngineTiming FastTiming() {
-  EngineTiming timing;
-  timing.request_deadline = 1000ms;
-  timing.backoff_initial = 10ms;
-  timing.backoff_max = 50ms;
-  timing.lookup_attempts = 8;
-  timing.lookup_retry_initial = 20ms;
-  timing.rootless_rescan = 20ms;
-  timing.events_log_rewatch = 20ms;
-  return timing;
-}
 
 void Append(const std::string& path, std::string_view text) {
   fs::create_directories(fs::path(path).parent_path());

@@ -75,10 +75,22 @@ class CriClient {
   void CancelCalls() { canceller_.CancelAll(); }
 
  private:
-  GrpcCallCanceller::Scope Prepare(grpc::ClientContext* context);
+  using Stub = runtime::v1::RuntimeService::Stub;
+
+  // One unary call with the client's deadline (plus `extra`), cancellable by
+  // CancelCalls().
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response,
+                    std::chrono::milliseconds extra = std::chrono::milliseconds{0}) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_ + extra);
+    const GrpcCallCanceller::Scope call(canceller_, &context);
+    return (stub_.get()->*rpc)(&context, request, response);
+  }
 
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<runtime::v1::RuntimeService::Stub> stub_;
+  std::unique_ptr<Stub> stub_;
   std::chrono::milliseconds timeout_;
   GrpcCallCanceller canceller_;
 };
