@@ -50,18 +50,10 @@ ContainerdClient::ContainerdClient(std::shared_ptr<grpc::Channel> channel, std::
       events_(events_v1::Events::NewStub(channel_)),
       timeout_(timeout) {}
 
-GrpcCallCanceller::Scope ContainerdClient::Prepare(grpc::ClientContext* context, const std::string& ns) {
-  context->set_deadline(std::chrono::system_clock::now() + timeout_);
-  if (!ns.empty()) context->AddMetadata(kContainerdNamespaceHeader, ns);
-  return GrpcCallCanceller::Scope(canceller_, context);
-}
-
 grpc::Status ContainerdClient::ListNamespaces(std::vector<std::string>* out) {
-  grpc::ClientContext context;
-  const auto call = Prepare(&context, "");
   namespaces_v1::ListNamespacesRequest request;
   namespaces_v1::ListNamespacesResponse response;
-  grpc::Status status = namespaces_->List(&context, request, &response);
+  grpc::Status status = Call(*namespaces_, &namespaces_v1::Namespaces::Stub::List, "", request, &response);
   if (!status.ok()) return status;
   out->clear();
   for (const auto& ns : response.namespaces()) out->push_back(ns.name());
@@ -70,24 +62,20 @@ grpc::Status ContainerdClient::ListNamespaces(std::vector<std::string>* out) {
 
 grpc::Status ContainerdClient::ListContainers(const std::string& ns, const std::vector<std::string>& filters,
                                               std::vector<containers_v1::Container>* out) {
-  grpc::ClientContext context;
-  const auto call = Prepare(&context, ns);
   containers_v1::ListContainersRequest request;
   for (const auto& f : filters) request.add_filters(f);
   containers_v1::ListContainersResponse response;
-  grpc::Status status = containers_->List(&context, request, &response);
+  grpc::Status status = Call(*containers_, &containers_v1::Containers::Stub::List, ns, request, &response);
   if (status.ok()) out->assign(response.containers().begin(), response.containers().end());
   return status;
 }
 
 grpc::Status ContainerdClient::GetContainer(const std::string& ns, const std::string& id,
                                             containers_v1::Container* out) {
-  grpc::ClientContext context;
-  const auto call = Prepare(&context, ns);
   containers_v1::GetContainerRequest request;
   request.set_id(id);
   containers_v1::GetContainerResponse response;
-  grpc::Status status = containers_->Get(&context, request, &response);
+  grpc::Status status = Call(*containers_, &containers_v1::Containers::Stub::Get, ns, request, &response);
   if (status.ok()) *out = std::move(*response.mutable_container());
   return status;
 }
@@ -130,23 +118,19 @@ grpc::Status ContainerdClient::FindContainer(std::string_view id_or_prefix, std:
 
 grpc::Status ContainerdClient::GetTask(const std::string& ns, const std::string& container_id,
                                        containerd::v1::types::Process* out) {
-  grpc::ClientContext context;
-  const auto call = Prepare(&context, ns);
   tasks_v1::GetRequest request;
   request.set_container_id(container_id);
   tasks_v1::GetResponse response;
-  grpc::Status status = tasks_->Get(&context, request, &response);
+  grpc::Status status = Call(*tasks_, &tasks_v1::Tasks::Stub::Get, ns, request, &response);
   if (status.ok()) *out = std::move(*response.mutable_process());
   return status;
 }
 
 grpc::Status ContainerdClient::ListTasks(const std::string& ns,
                                          std::vector<containerd::v1::types::Process>* out) {
-  grpc::ClientContext context;
-  const auto call = Prepare(&context, ns);
   tasks_v1::ListTasksRequest request;
   tasks_v1::ListTasksResponse response;
-  grpc::Status status = tasks_->List(&context, request, &response);
+  grpc::Status status = Call(*tasks_, &tasks_v1::Tasks::Stub::List, ns, request, &response);
   if (status.ok()) out->assign(response.tasks().begin(), response.tasks().end());
   return status;
 }

@@ -67,7 +67,17 @@ class ContainerdClient {
   void CancelCalls() { canceller_.CancelAll(); }
 
  private:
-  GrpcCallCanceller::Scope Prepare(grpc::ClientContext* context, const std::string& ns);
+  // One unary call in namespace `ns` ("" for none) with the client's
+  // deadline, cancellable by CancelCalls().
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(Stub& stub, grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& ns, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+    if (!ns.empty()) context.AddMetadata(kContainerdNamespaceHeader, ns);
+    const GrpcCallCanceller::Scope call(canceller_, &context);
+    return (stub.*rpc)(&context, request, response);
+  }
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<containerd::services::containers::v1::Containers::Stub> containers_;
