@@ -199,7 +199,9 @@ std::string BuildFieldsJson() {
     } else if (def.arg == FieldArg::kIndexOrKeyRequired) {
       field["arg"] = {{"isRequired", true}, {"isIndex", true}, {"isKey", true}};
     }
-    if (def.suggested_output) field["properties"] = {"addOutput"};
+    // libsinsp reads this top-level boolean (nothing else) to append the field
+    // to every alert when Falco's append_output has suggested_output: true.
+    if (def.suggested_output) field["addOutput"] = true;
     fields.push_back(std::move(field));
   }
   return fields.dump();

@@ -12,6 +12,7 @@ using nlohmann::json;
 
 constexpr uint32_t kMinCgroupCacheSize = 16;
 constexpr uint32_t kMaxCgroupCacheSize = 1048576;
+constexpr uint32_t kMaxEngineTimeoutSeconds = 86400;
 
 [[noreturn]] void Fail(const std::string& path, const std::string& what) {
   throw ConfigError(path + ": " + what);
@@ -258,14 +259,23 @@ json BuildSchema() {
         {"libvirt_lxc", simple_engine("Recognise libvirt-LXC containers from their cgroup")},
         {"bpm", simple_engine("Recognise BPM containers from their cgroup")},
         {"static", static_engine}}}};
+  properties["engine_timeout"] = {
+      {"type", "integer"},
+      {"minimum", 0},
+      {"maximum", kMaxEngineTimeoutSeconds},
+      {"default", 10},
+      {"description",
+       "Seconds the capture start waits for the engines' initial container listings (the rest goes on in "
+       "the background); 0 waits until every engine has listed or failed"}};
   properties["cgroup_cache_size"] = {{"type", "integer"},
                                      {"minimum", kMinCgroupCacheSize},
                                      {"maximum", kMaxCgroupCacheSize},
                                      {"default", 4096},
                                      {"description", "Entries of the cgroup path to container id cache"}};
 
+  // null: what Falco makes of `init_config: {}`; it means all defaults.
   return {{"$schema", "http://json-schema.org/draft-04/schema#"},
-          {"type", "object"},
+          {"type", json::array({"object", "null"})},
           {"additionalProperties", false},
           {"properties", properties}};
 }
@@ -298,10 +308,12 @@ PluginConfig ParsePluginConfig(std::string_view text) {
   } catch (const json::parse_error& e) {
     throw ConfigError("invalid JSON at byte " + std::to_string(e.byte) + ": " + ParseErrorDetail(e));
   }
+  // Falco hands over `init_config: {}` (an empty YAML map) as null.
+  if (root.is_null()) return config;
   if (!root.is_object()) throw ConfigError("init config: " + Expected("object", root));
-  CheckKeys(
-      root, "",
-      {"label_max_len", "with_size", "hooks", "log_level", "verbosity", "engines", "cgroup_cache_size"});
+  CheckKeys(root, "",
+            {"label_max_len", "with_size", "hooks", "log_level", "verbosity", "engines", "engine_timeout",
+             "cgroup_cache_size"});
 
   for (const auto& item : root.items()) {
     const std::string& key = item.key();
@@ -311,6 +323,7 @@ PluginConfig ParsePluginConfig(std::string_view text) {
     if (key == "hooks") config.hooks = GetHooks(v, key);
     if (key == "log_level" || key == "verbosity") config.log_level = GetLogLevel(v, key);
     if (key == "engines") ParseEngines(v, key, &config);
+    if (key == "engine_timeout") config.engine_timeout_s = GetUint32(v, key, 0, kMaxEngineTimeoutSeconds);
     if (key == "cgroup_cache_size") {
       config.cgroup_cache_size = GetUint32(v, key, kMinCgroupCacheSize, kMaxCgroupCacheSize);
     }

@@ -53,6 +53,13 @@ struct PluginConfig {
   bool lxc = true, libvirt_lxc = true, bpm = true;
   StaticContainerConfig static_container;
 
+  // How long capture open waits for the engines' initial listings (all of
+  // them together), so that the first events already see the containers that
+  // existed before Falco started; a listing still running then goes on in the
+  // background. 0 = wait until every engine has listed or failed. The
+  // reference (0.7.3+) spells it the same, in seconds.
+  uint32_t engine_timeout_s = 10;
+
   // Additions of ours (not in the reference; document in the README):
   // "cgroup_cache_size": entries of the cgroup path -> container id cache, 16..1048576.
   uint32_t cgroup_cache_size = 4096;
@@ -63,7 +70,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "" or whitespace only means all defaults. Unknown keys (at any level) and
+// "", whitespace only and null mean all defaults. Unknown keys (at any level) and
 // wrong types are rejected with a ConfigError whose message names the key
 // path, e.g. `engines.docker.sockets[1]: expected string`.
 PluginConfig ParsePluginConfig(std::string_view text);

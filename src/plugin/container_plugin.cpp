@@ -1,5 +1,6 @@
 #include "plugin/container_plugin.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "core/container_json.h"
@@ -7,6 +8,7 @@
 #include "core/event_codec.h"
 #include "core/field_table.h"
 #include "engines/engine_factory.h"
+#include "engines/initial_listing.h"
 
 namespace libcontainer {
 namespace {
@@ -484,6 +486,7 @@ ss_plugin_rc ContainerPlugin::CaptureOpen(const ss_plugin_capture_listen_input& 
     uint64_t failed = 0;
   } state{this, input.table_reader_ext, input.table_writer_ext};
   resolved_.valid = false;
+  if (engines_running_) AwaitInitialListings();
   input.table_reader_ext->iterate_entries(
       threads_.table(),
       [](ss_plugin_table_iterator_state_t* s, ss_plugin_table_entry_t* entry) -> ss_plugin_bool {
@@ -502,6 +505,23 @@ ss_plugin_rc ContainerPlugin::CaptureOpen(const ss_plugin_capture_listen_input& 
                std::to_string(state.failed) + " failed, " + std::to_string(cache_.size()) +
                " containers known");
   return SS_PLUGIN_SUCCESS;
+}
+
+void ContainerPlugin::AwaitInitialListings() {
+  const auto start = std::chrono::steady_clock::now();
+  const auto still_listing = WaitForInitialListings(engines_, std::chrono::seconds(config_.engine_timeout_s));
+  const auto waited =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (still_listing.empty()) {
+    logger_.Info("capture open: engines listed their containers in " + std::to_string(waited.count()) +
+                 " ms");
+    return;
+  }
+  std::string names;
+  for (const auto& name : still_listing) names += (names.empty() ? "" : ", ") + name;
+  logger_.Warning("capture open: " + names + " still listing containers after engine_timeout (" +
+                  std::to_string(config_.engine_timeout_s) +
+                  " s); going on, their containers are reported as the listing proceeds");
 }
 
 ss_plugin_rc ContainerPlugin::DumpState(ss_plugin_owner_t* owner, ss_plugin_async_event_handler_t handler) {

@@ -56,6 +56,9 @@ class ContainerPlugin {
   void AddCgroupOnlyContainer(const CgroupMatch& match);
   void OnProcExit(const Reader& r, int64_t tid);
   void StartEngines();
+  // Live capture: lets the engines' initial listings finish (within
+  // engine_timeout) so the first events already see existing containers.
+  void AwaitInitialListings();
   void StopEngines();
   void OnContainerEvent(uint64_t evtnum, std::string_view json, bool removed);
   void OnLegacyContainer(uint64_t evtnum, std::shared_ptr<ContainerInfo> info);

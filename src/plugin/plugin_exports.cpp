@@ -6,6 +6,7 @@
 
 #include "core/field_table.h"
 #include "core/plugin_config.h"
+#include "libcontainer_version.h"
 #include "plugin/container_plugin.h"
 #include "plugin/plugin_api.h"
 
@@ -51,7 +52,7 @@ LIBCONTAINER_EXPORT const char* plugin_get_name() {
   return "container";
 }
 LIBCONTAINER_EXPORT const char* plugin_get_version() {
-  return "0.1.0";
+  return LIBCONTAINER_VERSION;
 }
 LIBCONTAINER_EXPORT const char* plugin_get_description() {
   return "Container and Kubernetes pod metadata for the syscall event source (C++ engines)";

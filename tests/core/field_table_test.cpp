@@ -178,12 +178,12 @@ TEST(FieldTableTest, FieldsJsonIsValidAndComplete) {
       EXPECT_FALSE(field.contains("arg")) << name;
     }
 
-    if (field.contains("properties")) {
-      ASSERT_TRUE(field["properties"].is_array());
-      for (const auto& property : field["properties"]) {
-        EXPECT_EQ(property, "addOutput") << name;
-        suggested.insert(name);
-      }
+    // libsinsp reads suggested output only from a top-level boolean.
+    EXPECT_FALSE(field.contains("properties")) << name;
+    if (field.contains("addOutput")) {
+      ASSERT_TRUE(field["addOutput"].is_boolean()) << name;
+      EXPECT_TRUE(field["addOutput"].get<bool>()) << name;
+      suggested.insert(name);
     }
   }
   EXPECT_EQ(suggested, kSuggested);

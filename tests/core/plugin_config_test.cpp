@@ -46,10 +46,11 @@ void ExpectDefaults(const PluginConfig& c) {
   EXPECT_FALSE(c.static_container.enabled);
   EXPECT_EQ(c.static_container.container_id, "");
   EXPECT_EQ(c.cgroup_cache_size, 4096u);
+  EXPECT_EQ(c.engine_timeout_s, 10u);
 }
 
 TEST(PluginConfigTest, EmptyMeansDefaults) {
-  for (std::string_view text : {"", " ", "\n\t \r\n", "{}", " { } "}) {
+  for (std::string_view text : {"", " ", "\n\t \r\n", "{}", " { } ", "null"}) {
     SCOPED_TRACE(text);
     ExpectDefaults(ParsePluginConfig(text));
   }
@@ -64,6 +65,8 @@ TEST(PluginConfigTest, ScalarKeys) {
   c = ParsePluginConfig(R"({"label_max_len":4294967295,"cgroup_cache_size":1048576})");
   EXPECT_EQ(c.label_max_len, 4294967295u);
   EXPECT_EQ(c.cgroup_cache_size, 1048576u);
+  EXPECT_EQ(ParsePluginConfig(R"({"engine_timeout":0})").engine_timeout_s, 0u);
+  EXPECT_EQ(ParsePluginConfig(R"({"engine_timeout":30})").engine_timeout_s, 30u);
 }
 
 TEST(PluginConfigTest, Hooks) {
@@ -148,6 +151,7 @@ TEST(PluginConfigTest, StaticContainer) {
 TEST(PluginConfigTest, ReferenceStyleFullConfig) {
   auto c = ParsePluginConfig(R"({
     "label_max_len": 100, "with_size": false, "hooks": ["create", "start"], "log_level": "info",
+    "engine_timeout": 5,
     "engines": {
       "docker": {"enabled": true, "sockets": ["/var/run/docker.sock"]},
       "podman": {"enabled": true, "sockets": ["/run/podman/podman.sock"]},
@@ -158,6 +162,7 @@ TEST(PluginConfigTest, ReferenceStyleFullConfig) {
     }})");
   EXPECT_EQ(c.hooks, kHookCreate | kHookStart);
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
+  EXPECT_EQ(c.engine_timeout_s, 5u);
   EXPECT_EQ(c.containerd.sockets, Sockets{"/run/host-containerd/containerd.sock"});
   EXPECT_EQ(c.cri.sockets, (Sockets{"/run/containerd/containerd.sock", "/run/crio/crio.sock"}));
   EXPECT_FALSE(c.lxc);
@@ -210,10 +215,12 @@ TEST(PluginConfigTest, InvalidConfigsNameTheKey) {
       {R"({"log_level":"loud"})", "log_level: unknown level \"loud\""},
       {R"({"verbosity":3})", "verbosity: expected string"},
       {R"({"log_level":"debug","verbosity":"error"})", "verbosity: conflicts with log_level"},
+      {R"({"engine_timeout":-1})", "engine_timeout: must be between 0 and 86400"},
+      {R"({"engine_timeout":"10s"})", "engine_timeout: expected integer"},
+      {R"({"engine_timeout":2.5})", "engine_timeout: expected integer"},
       {R"({"cgroup_cache_size":8})", "cgroup_cache_size: must be between 16 and 1048576"},
       {R"({"cgroup_cache_size":2000000})", "cgroup_cache_size: must be between"},
       {R"([])", "expected object"},
-      {R"(null)", "expected object"},
       {R"("x")", "expected object"},
   };
   for (const auto& [config, part] : cases) {
@@ -240,14 +247,14 @@ TEST(PluginConfigTest, UnknownKeyListsValidOnes) {
 TEST(PluginConfigTest, SchemaIsValidJsonAndMatchesParser) {
   json schema = json::parse(PluginConfigSchema());
   EXPECT_EQ(schema["$schema"], "http://json-schema.org/draft-04/schema#");
-  EXPECT_EQ(schema["type"], "object");
+  EXPECT_EQ(schema["type"], json::array({"object", "null"}));
   EXPECT_EQ(schema["additionalProperties"], false);
 
   // A valid value for every top-level key the parser accepts.
   const std::map<std::string, json> accepted = {
-      {"label_max_len", 10},       {"with_size", true},    {"hooks", json::array({"start"})},
-      {"log_level", "debug"},      {"verbosity", "debug"}, {"engines", json::object()},
-      {"cgroup_cache_size", 1024},
+      {"label_max_len", 10},  {"with_size", true},         {"hooks", json::array({"start"})},
+      {"log_level", "debug"}, {"verbosity", "debug"},      {"engines", json::object()},
+      {"engine_timeout", 0},  {"cgroup_cache_size", 1024},
   };
   std::set<std::string> schema_keys;
   for (const auto& item : schema["properties"].items()) schema_keys.insert(item.key());
@@ -278,6 +285,9 @@ TEST(PluginConfigTest, SchemaIsValidJsonAndMatchesParser) {
   EXPECT_EQ(schema["properties"]["hooks"]["minItems"], 1);
   EXPECT_EQ(schema["properties"]["cgroup_cache_size"]["minimum"], 16);
   EXPECT_EQ(schema["properties"]["cgroup_cache_size"]["maximum"], 1048576);
+  EXPECT_EQ(schema["properties"]["engine_timeout"]["type"], "integer");
+  EXPECT_EQ(schema["properties"]["engine_timeout"]["minimum"], 0);
+  EXPECT_EQ(schema["properties"]["engine_timeout"]["default"], PluginConfig{}.engine_timeout_s);
 
   // Every log level the schema lists is accepted under both names.
   for (const auto& level : schema["properties"]["log_level"]["enum"]) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "e2e/test_support.h"
@@ -24,6 +25,26 @@ TEST(PluginLifecycle, IdentityAndCapabilities) {
   EXPECT_EQ(fields.size(), 61u);
   auto schema = nlohmann::json::parse(host->InitSchema());
   EXPECT_TRUE(schema.contains("properties"));
+  // Same major as the reference line and not lower than what Falco's
+  // official rules require (container 0.4.0).
+  EXPECT_EQ(host->Version(), LIBCONTAINER_PROJECT_VERSION);
+  int major = -1, minor = -1, patch = -1;
+  ASSERT_EQ(std::sscanf(host->Version().c_str(), "%d.%d.%d", &major, &minor, &patch), 3) << host->Version();
+  EXPECT_EQ(major, 0);
+  EXPECT_GE(minor, 7);  // the reference line we match
+}
+
+// What Falco appends to every alert with append_output's suggested_output.
+TEST(PluginLifecycle, SuggestsTheReferenceOutputFields) {
+  auto host = LoadPlugin();
+  ASSERT_NE(host, nullptr);
+  std::vector<std::string> suggested;
+  for (const auto& field : host->Fields()) {
+    if (field.add_output) suggested.push_back(field.name);
+  }
+  EXPECT_EQ(suggested,
+            (std::vector<std::string>{"container.id", "container.name", "container.image.repository",
+                                      "container.image.tag", "k8s.pod.name", "k8s.ns.name"}));
 }
 
 TEST(PluginLifecycle, RegistersContainersTableWithHostEntry) {

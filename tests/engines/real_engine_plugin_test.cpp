@@ -203,6 +203,19 @@ TEST_P(RealEnginePlugin, UnknownIdSeenByTheParserIsFetchedOnDemand) {
   EXPECT_EQ(host->Extract(ev::OpenExit(thread.tid), "container.name")->str, "fetched-on-demand");
 }
 
+// engine_timeout: capture open waits for the listing, so the first events
+// already see containers that existed before the plugin started.
+TEST_P(RealEnginePlugin, CaptureOpenReturnsWithExistingContainersListed) {
+  const std::string before = engine_->CreateContainer("listed-at-open");
+  ASSERT_FALSE(before.empty()) << engine_->last_error();
+  auto host = StartPlugin();
+  ASSERT_NE(host, nullptr);
+  ASSERT_EQ(host->CaptureOpen(), SS_PLUGIN_SUCCESS);
+  host->DeliverAsyncEvents();  // what was queued by then, without waiting
+  EXPECT_TRUE(Known(*host, before)) << "capture open returned before the listing";
+  EXPECT_EQ(host->ContainersTableString(before.substr(0, 12), "name"), "listed-at-open");
+}
+
 // Podman with events_logger = "file": the plugin reads the events log itself
 // instead of waiting for the API service to poll it.
 class RealPodmanEventsLogPlugin : public RealEnginePlugin {};

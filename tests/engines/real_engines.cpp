@@ -478,9 +478,7 @@ int RealEngine::HttpGet(const std::string& path, std::string* body, int timeout_
 }
 
 bool RealEngine::Run(const std::vector<std::string>& args, std::string* out, int timeout_ms) {
-  std::vector<std::string> argv = CliPrefix();
-  argv.insert(argv.end(), args.begin(), args.end());
-  CommandResult r = RunCommand(argv, Env(), timeout_ms);
+  CommandResult r = RunConcurrently(args, timeout_ms);
   if (!r.ok()) {
     std::string cmd;
     for (const auto& a : args) cmd += " " + a;
@@ -490,6 +488,12 @@ bool RealEngine::Run(const std::vector<std::string>& args, std::string* out, int
   }
   if (out) *out = r.out;
   return true;
+}
+
+CommandResult RealEngine::RunConcurrently(const std::vector<std::string>& args, int timeout_ms) const {
+  std::vector<std::string> argv = CliPrefix();
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, Env(), timeout_ms);
 }
 
 std::string RealEngine::CreateContainer(const std::string& name, const std::vector<std::string>& extra_args,

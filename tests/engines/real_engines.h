@@ -89,6 +89,9 @@ class RealEngine {
 
   // Engine CLI against this daemon/storage; *out gets stdout (stderr on failure). False on failure.
   bool Run(const std::vector<std::string>& args, std::string* out = nullptr, int timeout_ms = 60000);
+  // Engine CLI without touching this object's state, so several threads may
+  // run it at once (bursts of containers).
+  CommandResult RunConcurrently(const std::vector<std::string>& args, int timeout_ms = 60000) const;
   // `run -d` (or `create`) of kImage with `sleep 1000`, --network none unless extra_args choose one.
   // Returns the full id, "" on failure (see last_error()).
   std::string CreateContainer(const std::string& name, const std::vector<std::string>& extra_args = {},

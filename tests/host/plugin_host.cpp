@@ -412,6 +412,7 @@ bool PluginHost::ParseFieldsJson(std::string* error) {
       info.arg_index = f["arg"].value("isIndex", false);
       info.arg_key = f["arg"].value("isKey", false);
     }
+    info.add_output = f.contains("addOutput") && f["addOutput"].is_boolean() && f["addOutput"].get<bool>();
     if (field_ids_.count(info.name) != 0) {
       *error = "plugin_get_fields: duplicate field " + info.name;
       return false;

@@ -53,6 +53,8 @@ struct FieldInfo {
   uint32_t ftype = FTYPE_STRING;
   bool is_list = false;
   bool arg_required = false, arg_index = false, arg_key = false;
+  // Suggested output: libsinsp reads only a top-level boolean "addOutput".
+  bool add_output = false;
 };
 
 // Every symbol the host may resolve; optional ones may be null.
