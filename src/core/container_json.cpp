@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json_error.h"
+
 namespace libcontainer {
 namespace {
 
@@ -190,17 +192,6 @@ bool SanitizeUtf8(std::string_view in, std::string* out) {
   return changed;
 }
 
-// "[json.exception.parse_error.101] parse error at line 1, column 5: detail" -> "detail".
-std::string ParseErrorDetail(const json::parse_error& e) {
-  std::string_view what = e.what();
-  auto pos = what.find("parse error");
-  if (pos != std::string_view::npos) {
-    auto colon = what.find(": ", pos);
-    if (colon != std::string_view::npos) return std::string(what.substr(colon + 2));
-  }
-  return std::string(what);
-}
-
 }  // namespace
 
 std::string ContainerToJson(const ContainerInfo& info) {
@@ -278,20 +269,22 @@ bool ContainerFromJson(std::string_view text, ContainerInfo* out, std::string* e
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // Old captures may hold non-UTF-8 label values; retry once with them replaced.
+  } catch (const json::exception& e) {
+    // Old captures may hold non-UTF-8 label values; retry once with them
+    // replaced, and then the retry's failure is the one worth reporting.
+    std::string reason = DescribeJsonError(e);
     std::string clean;
-    bool retried = false;
+    bool parsed = false;
     if (SanitizeUtf8(text, &clean)) {
       try {
         root = json::parse(clean);
-        retried = true;
-      } catch (const json::parse_error&) {
+        parsed = true;
+      } catch (const json::exception& retry) {
+        reason = DescribeJsonError(retry);
       }
     }
-    if (!retried) {
-      if (error != nullptr)
-        *error = "invalid JSON at byte " + std::to_string(e.byte) + ": " + ParseErrorDetail(e);
+    if (!parsed) {
+      if (error != nullptr) *error = std::move(reason);
       return false;
     }
   }

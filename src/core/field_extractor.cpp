@@ -143,9 +143,13 @@ bool WorksWithoutInfo(FieldId id) {
   }
 }
 
+// What MatchBracket returns when glibc's fnmatch fails the whole match: the
+// pattern ends inside a bracket on a range's '-' or on an escaping backslash.
+constexpr size_t kBadPattern = kNpos - 1;
+
 // Matches `c` against the bracket expression opening at pattern[open] ('[').
-// Returns the index just past its closing ']', or kNpos when it is unterminated
-// (fnmatch then treats the '[' as an ordinary character).
+// Returns the index just past its closing ']', kNpos when it is unterminated
+// (fnmatch then treats the '[' as an ordinary character), or kBadPattern.
 size_t MatchBracket(std::string_view pattern, size_t open, unsigned char c, bool* matched) {
   size_t i = open + 1;
   bool negate = false;
@@ -162,13 +166,24 @@ size_t MatchBracket(std::string_view pattern, size_t open, unsigned char c, bool
       return i + 1;
     }
     first = false;
-    if (lo == '\\' && i + 1 < pattern.size()) lo = pattern[++i];
+    if (lo == '\\') {
+      if (++i == pattern.size()) return kBadPattern;
+      lo = pattern[i];
+    }
     ++i;
     unsigned char hi = lo;
-    if (i + 1 < pattern.size() && pattern[i] == '-' && pattern[i + 1] != ']') {
-      hi = pattern[i + 1];
-      i += 2;
-      if (hi == '\\' && i < pattern.size()) hi = pattern[i++];
+    if (i < pattern.size() && pattern[i] == '-') {
+      // glibc gives up on a range cut short by the pattern's end, except
+      // after '[' (its class syntax): then the bracket is just unterminated.
+      if (i + 1 == pattern.size()) return lo == '[' ? kNpos : kBadPattern;
+      if (pattern[i + 1] != ']') {
+        hi = pattern[i + 1];
+        i += 2;
+        if (hi == '\\') {
+          if (i == pattern.size()) return kBadPattern;
+          hi = pattern[i++];
+        }
+      }
     }
     if (lo <= c && c <= hi) found = true;
   }
@@ -199,14 +214,17 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
         ok = true;
       } else if (pc == '[') {
         bool matched = false;
-        if (size_t end = MatchBracket(pattern, p, static_cast<unsigned char>(text[t]), &matched);
-            end != kNpos) {
+        const size_t end = MatchBracket(pattern, p, static_cast<unsigned char>(text[t]), &matched);
+        if (end == kBadPattern) return false;
+        if (end != kNpos) {
           next = end;
           ok = matched;
         } else {
           ok = text[t] == '[';
         }
-      } else if (pc == '\\' && p + 1 < pattern.size()) {
+      } else if (pc == '\\') {
+        // A trailing backslash escapes nothing: fnmatch then matches nothing.
+        if (p + 1 == pattern.size()) return false;
         next = p + 2;
         ok = pattern[p + 1] == text[t];
       } else {

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/json_error.h"
+
 namespace libcontainer {
 namespace {
 
@@ -170,16 +172,6 @@ void ParseEngines(const json& v, const std::string& path, PluginConfig* config) 
   }
 }
 
-std::string ParseErrorDetail(const json::parse_error& e) {
-  std::string_view what = e.what();
-  auto pos = what.find("parse error");
-  if (pos != std::string_view::npos) {
-    auto colon = what.find(": ", pos);
-    if (colon != std::string_view::npos) return std::string(what.substr(colon + 2));
-  }
-  return std::string(what);
-}
-
 json BuildSchema() {
   auto boolean = [](const char* description) {
     return json{{"type", "boolean"}, {"description", description}};
@@ -305,8 +297,8 @@ PluginConfig ParsePluginConfig(std::string_view text) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError("invalid JSON at byte " + std::to_string(e.byte) + ": " + ParseErrorDetail(e));
+  } catch (const json::exception& e) {
+    throw ConfigError(DescribeJsonError(e));
   }
   // Falco hands over `init_config: {}` (an empty YAML map) as null.
   if (root.is_null()) return config;

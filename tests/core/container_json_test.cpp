@@ -332,5 +332,22 @@ TEST(ContainerJsonTest, FailsOnInvalidInputAndLeavesOutputAlone) {
   EXPECT_EQ(out.id, "keep");
 }
 
+// Found by fuzzing: numbers beyond a double parse to an out_of_range error,
+// which used to escape as an exception (also on the non-UTF-8 retry).
+TEST(ContainerJsonTest, NumbersBeyondDoubleAreAnErrorNotAnException) {
+  ContainerInfo out;
+  out.id = "keep";
+  for (std::string_view bad : {R"({"container":{"id":"abc","memory_limit":1e400}})",
+                               R"({"container":{"id":"abc","cpu_shares":-1e999}})",
+                               "{\"container\":{\"name\":\"\xff\",\"memory_limit\":1e400}}"}) {
+    std::string error;
+    bool ok = true;
+    EXPECT_NO_THROW(ok = ContainerFromJson(bad, &out, &error)) << bad;
+    EXPECT_FALSE(ok) << bad;
+    EXPECT_EQ(error.rfind("invalid JSON: number overflow", 0), 0u) << error;
+  }
+  EXPECT_EQ(out.id, "keep");
+}
+
 }  // namespace
 }  // namespace libcontainer

@@ -237,6 +237,14 @@ TEST(PluginConfigTest, InvalidJsonNamesTheByte) {
   EXPECT_EQ(ErrorOf("{} x").rfind("invalid JSON at byte", 0), 0u);
 }
 
+// Found by fuzzing: used to escape as json::out_of_range, not a ConfigError.
+TEST(PluginConfigTest, NumbersBeyondDoubleAreAConfigError) {
+  for (std::string_view text : {R"({"label_max_len":1e999})", R"({"engine_timeout":-1e400})"}) {
+    const std::string message = ErrorOf(text);
+    EXPECT_EQ(message.rfind("invalid JSON: number overflow", 0), 0u) << message;
+  }
+}
+
 TEST(PluginConfigTest, UnknownKeyListsValidOnes) {
   std::string message = ErrorOf(R"({"engines":{"docker":{"enable":true}}})");
   EXPECT_NE(message.find("expected one of: enabled, sockets"), std::string::npos) << message;

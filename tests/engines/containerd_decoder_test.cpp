@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -343,6 +344,30 @@ TEST(ContainerdEvents, FirstStartCarriesIdPidAndTime) {
   EXPECT_EQ(event->topic, "/tasks/start");
   EXPECT_EQ(event->pid, 4242u);
   EXPECT_EQ(event->time_nano, 1795461050776834786);
+}
+
+// Found by fuzzing: the guard used to check the seconds only, so a nanos
+// field beyond one second overflowed int64 (undefined behaviour).
+TEST(ContainerdEvents, TimestampsBeyondInt64NanosecondsAreUnknown) {
+  const std::pair<int64_t, int32_t> absurd[] = {{9223372035, 2000000000},
+                                                {-9223372035, -2000000000},
+                                                {std::numeric_limits<int64_t>::max(), 0},
+                                                {std::numeric_limits<int64_t>::min(), 0}};
+  for (const auto& [seconds, nanos] : absurd) {
+    auto e = Wrap<::containerd::events::TaskStart>(
+        "default", "/tasks/start", R"({"container_id":"c1","pid":1})", "containerd.events.TaskStart");
+    e.mutable_timestamp()->set_seconds(seconds);
+    e.mutable_timestamp()->set_nanos(nanos);
+    auto event = DecodeContainerdEnvelope(e);
+    ASSERT_TRUE(event);
+    EXPECT_EQ(event->time_nano, 0) << seconds << "s " << nanos << "ns";
+  }
+  // The largest time that fits is kept.
+  auto e = Wrap<::containerd::events::TaskStart>(
+      "default", "/tasks/start", R"({"container_id":"c1","pid":1})", "containerd.events.TaskStart");
+  e.mutable_timestamp()->set_seconds(9223372036);
+  e.mutable_timestamp()->set_nanos(854775807);
+  EXPECT_EQ(DecodeContainerdEnvelope(e)->time_nano, std::numeric_limits<int64_t>::max());
 }
 
 TEST(ContainerdEvents, ExecExitIsNotContainerDeath) {

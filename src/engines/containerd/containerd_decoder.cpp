@@ -149,11 +149,15 @@ std::string MapValue(const google::protobuf::Map<std::string, std::string>& map,
   return it == map.end() ? std::string() : it->second;
 }
 
+// 0 (unknown) for a time that int64 nanoseconds cannot hold. protobuf bounds
+// neither field on the wire, so `nanos` may be far outside [0, 1e9) too.
 int64_t TimestampNanos(const google::protobuf::Timestamp& ts) {
-  // Saturate instead of overflowing on absurd timestamps.
-  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / kNanosPerSecond - 1;
-  if (ts.seconds() > kMaxSeconds || ts.seconds() < -kMaxSeconds) return 0;
-  return ts.seconds() * kNanosPerSecond + ts.nanos();
+  int64_t nanos = 0;
+  if (__builtin_mul_overflow(ts.seconds(), kNanosPerSecond, &nanos) ||
+      __builtin_add_overflow(nanos, static_cast<int64_t>(ts.nanos()), &nanos)) {
+    return 0;
+  }
+  return nanos;
 }
 
 }  // namespace
