@@ -139,7 +139,8 @@ HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngin
       label_max_len_(config.label_max_len),
       logger_(logger),
       timing_(timing),
-      handled_(kHandledEventsMemory) {}
+      handled_(kHandledEventsMemory),
+      worker_clients_(std::max<size_t>(timing_.inspect_workers, 1)) {}
 
 HttpEngineWatcher::~HttpEngineWatcher() {
   Stop();
@@ -153,7 +154,11 @@ void HttpEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string
   sink_ = &sink;
   sockets_pending_ = more_sockets_coming;
   for (const std::string& socket : sockets) StartSessionLocked(socket);
-  lookups_.Start([this](const std::string& id) { return LookUp(id); });
+  pipeline_.Start(sink, [this](const std::string& id, size_t worker) {
+    std::optional<ContainerInfo> found = LookupOnce(id, ConnectedTargets(), worker_clients_[worker]);
+    const bool retry = !found.has_value();
+    return InspectPipeline::Result{std::move(found), retry};
+  });
 }
 
 void HttpEngineWatcher::AddSocket(const std::string& socket) {
@@ -195,7 +200,8 @@ void HttpEngineWatcher::Stop() {
   for (const auto& session : sessions_) {
     if (session->thread.joinable()) session->thread.join();
   }
-  lookups_.Stop();
+  // Its attempts in progress end at once: their transfers watch stop_.
+  pipeline_.Stop();
 }
 
 void HttpEngineWatcher::MarkInitialDone(Session& session) {
@@ -274,10 +280,14 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   if (!result.ok()) return result.error;
   auto ids = dialect_->DecodeList(result.body, &error);
   if (!ids) return session.socket + ": malformed container list: " + error;
+  // Inspected here rather than by the pipeline, so that the socket counts as
+  // listed (WaitForInitialList) once every container is reported.
   for (const std::string& id : *ids) {
-    const InspectStatus status = InspectAndReport(http, prefix, id, &error);
+    ContainerInfo info;
+    const InspectStatus status = InspectCounted(http, prefix, id, &info, &error);
     if (status == InspectStatus::kStopped) return "";
     if (status == InspectStatus::kUnreachable) return error;
+    if (status == InspectStatus::kFound) sink_->OnContainer(info);
   }
 
   policy.Connected(session.socket + " (API " + version + "), " + std::to_string(ids->size()) +
@@ -290,8 +300,8 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   MarkInitialDone(session);
 
   const auto end = events.Stream(
-      dialect_->EventsPath(prefix, since),
-      [&](std::string_view line) { HandleEvent(session, http, prefix, line); }, &error);
+      dialect_->EventsPath(prefix, since), [&](std::string_view line) { HandleEvent(session, prefix, line); },
+      &error);
   switch (end) {
     case UnixHttpClient::StreamEnd::kStopped:
       return "";
@@ -302,8 +312,7 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   }
 }
 
-void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::string_view prefix,
-                                    std::string_view line) {
+void HttpEngineWatcher::HandleEvent(Session& session, std::string_view prefix, std::string_view line) {
   const std::optional<EngineEvent> event = dialect_->DecodeEvent(line);
   if (!event) {
     // Non-container events decode to nothing too; only bad JSON is news.
@@ -314,29 +323,16 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
   }
   if (event->id.empty()) return;
   counters_.events.fetch_add(1);
-  HandleContainerEvent(*event, "on " + session.socket,
-                       [&](std::string* error) { return InspectAndReport(http, prefix, event->id, error); });
+  HandleContainerEvent(*event, "on " + session.socket, LookupTarget{session.socket, std::string(prefix)});
 }
 
-void HttpEngineWatcher::HandleFileEvent(const EngineEvent& event, EngineClients& clients) {
+void HttpEngineWatcher::HandleFileEvent(const EngineEvent& event) {
   if (event.id.empty() || stop_.load()) return;
-  std::vector<LookupTarget> targets;
-  {
-    std::lock_guard lock(mu_);
-    targets = ConnectedTargetsLocked();
-  }
-  const bool handled = HandleContainerEvent(event, "from the events log", [&](std::string*) {
-    std::optional<ContainerInfo> info = LookupOnce(event.id, targets, clients);
-    if (!info) return InspectStatus::kNotFound;  // LookupOnce logged why
-    sink_->OnContainer(*info);
-    return InspectStatus::kFound;
-  });
-  if (handled) counters_.file_events.fetch_add(1);
+  if (HandleContainerEvent(event, "from the events log", std::nullopt)) counters_.file_events.fetch_add(1);
 }
 
-bool HttpEngineWatcher::HandleContainerEvent(
-    const EngineEvent& event, std::string_view source,
-    const std::function<InspectStatus(std::string* error)>& inspect) {
+bool HttpEngineWatcher::HandleContainerEvent(const EngineEvent& event, std::string_view source,
+                                             const std::optional<LookupTarget>& target) {
   if (logger_.Enabled(LogLevel::kDebug)) {
     logger_.Debug(name_ + ": event " + EventKindName(event.kind) + " " + event.id + " " +
                   std::string(source));
@@ -347,13 +343,12 @@ bool HttpEngineWatcher::HandleContainerEvent(
       const uint32_t hook = event.kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
       if ((hooks_ & hook) == 0 || !handled_.Claim(event)) return false;
       ReportFromEvent(event);
-      std::string error;
-      const InspectStatus status = inspect(&error);
-      if (status == InspectStatus::kUnreachable) {
-        logger_.Warning(name_ + ": cannot inspect " + event.id + ": " + error);
-      }
+      const bool queued =
+          pipeline_.Inspect(event.id, [this, event, target](const std::string&, size_t worker) {
+            return InspectEvent(event, target, worker);
+          });
       // The other path's copy of the event may still get the full record.
-      if (status != InspectStatus::kFound) handled_.Release(event);
+      if (!queued) handled_.Release(event);
       return true;
     }
     case EngineEvent::Kind::kRemove: {
@@ -362,7 +357,7 @@ bool HttpEngineWatcher::HandleContainerEvent(
       removed.type = dialect_->type();
       removed.full_id = event.id;
       removed.id = std::string(ShortId(event.id));
-      sink_->OnContainerRemoved(removed);
+      pipeline_.Removed(removed);
       return true;
     }
     case EngineEvent::Kind::kDie:
@@ -390,13 +385,42 @@ void HttpEngineWatcher::ReportFromEvent(const EngineEvent& event) {
   sink_->OnContainer(info);
 }
 
-InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_view prefix,
-                                                  std::string_view id, std::string* error) {
-  ContainerInfo info;
-  const InspectStatus status = dialect_->Inspect(http, prefix, id, &info, error);
+InspectPipeline::Result HttpEngineWatcher::InspectEvent(const EngineEvent& event,
+                                                        const std::optional<LookupTarget>& target,
+                                                        size_t worker) {
+  std::optional<ContainerInfo> info;
+  if (target) {
+    EngineHttp& http = worker_clients_[worker]
+                           .try_emplace(target->socket, target->socket, stop_, timing_.request_deadline)
+                           .first->second;
+    ContainerInfo found;
+    std::string error;
+    const InspectStatus status = InspectCounted(http, target->prefix, event.id, &found, &error);
+    if (status == InspectStatus::kUnreachable) {
+      logger_.Warning(name_ + ": cannot inspect " + event.id + ": " + error);
+    }
+    if (status == InspectStatus::kFound) info = std::move(found);
+  } else {
+    info = LookupOnce(event.id, ConnectedTargets(), worker_clients_[worker]);  // logs why not
+  }
+  if (!info) {
+    // The other path's copy of the event may still get the full record.
+    handled_.Release(event);
+    if (logger_.Enabled(LogLevel::kDebug)) {
+      logger_.Debug(name_ + ": " + event.id + " not inspected; its event may be handled again");
+    }
+  }
+  // A retry only happens when an on-demand lookup of the id merged into this.
+  const bool retry = !info.has_value();
+  return {std::move(info), retry};
+}
+
+InspectStatus HttpEngineWatcher::InspectCounted(EngineHttp& http, std::string_view prefix,
+                                                std::string_view id, ContainerInfo* info,
+                                                std::string* error) {
+  const InspectStatus status = dialect_->Inspect(http, prefix, id, info, error);
   switch (status) {
     case InspectStatus::kFound:
-      sink_->OnContainer(info);
       break;
     case InspectStatus::kNotFound:
       // Removed between the list (or event) and the inspect: common, harmless.
@@ -418,26 +442,16 @@ InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_
 }
 
 void HttpEngineWatcher::RequestLookup(std::string_view id) {
-  lookups_.Request(id);
+  pipeline_.Lookup(id);
 }
 
-std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargetsLocked() const {
+std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargets() const {
+  std::lock_guard lock(mu_);
   std::vector<LookupTarget> targets;
   for (const auto& session : sessions_) {
     if (session->connected.load()) targets.push_back({session->socket, session->prefix});
   }
   return targets;
-}
-
-bool HttpEngineWatcher::LookUp(const std::string& id) {
-  std::vector<LookupTarget> targets;
-  {
-    std::lock_guard lock(mu_);
-    targets = ConnectedTargetsLocked();
-  }
-  std::optional<ContainerInfo> found = LookupOnce(id, targets, lookup_clients_);
-  if (found) sink_->OnContainer(*found);
-  return found.has_value();
 }
 
 std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id,
