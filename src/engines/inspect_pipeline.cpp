@@ -115,8 +115,10 @@ void InspectPipeline::Run(size_t worker) {
       cv_.wait(lock);
       continue;
     }
-    if (next->second.due > Clock::now()) {
-      cv_.wait_until(lock, next->second.due);
+    // A copy: the entry may go while the lock is released.
+    const Clock::time_point due = next->second.due;
+    if (due > Clock::now()) {
+      cv_.wait_until(lock, due);
       continue;
     }
     next->second.in_flight = true;
