@@ -43,8 +43,9 @@ class InspectPipeline {
     std::optional<ContainerInfo> info;  // reported unless the container was removed meanwhile
     bool retry = false;                 // not there (yet): try again while attempts remain
   };
-  // One try at `id` on worker `worker` (0 to workers() - 1), which lets a
-  // caller keep a connection per worker. Called without any lock held.
+  // One try at `id` on worker `worker`, in [0, max(timing.inspect_workers,
+  // 1)), which lets a caller keep a connection per worker. Called without
+  // any lock held.
   using Attempt = std::function<Result(const std::string& id, size_t worker)>;
 
   // timing.inspect_workers threads; counts into `counters`; logs as `engine`.
@@ -54,7 +55,6 @@ class InspectPipeline {
   InspectPipeline(const InspectPipeline&) = delete;
   InspectPipeline& operator=(const InspectPipeline&) = delete;
 
-  size_t workers() const { return timing_.inspect_workers; }
   // Starts the workers, which report to `sink`; at most once. `lookup` is the
   // attempt of every Lookup().
   void Start(ContainerSink& sink, Attempt lookup);
