@@ -25,8 +25,8 @@ class GrpcEngine : public ContainerEngine {
   using SessionMaker = std::function<std::unique_ptr<EngineSession>(
       const std::string& socket, GrpcEngineWatcher& watcher, const DecodeOptions& options, uint32_t hooks)>;
 
-  // `sockets` already carry $HOST_ROOT. One session thread per socket plus one
-  // lookup thread, all started by Start().
+  // `sockets` already carry $HOST_ROOT. One session thread per socket plus the
+  // inspect workers (InspectPipeline), all started by Start().
   GrpcEngine(std::string name, std::vector<std::string> sockets, const PluginConfig& config,
              const Logger& logger, EngineTiming timing, SessionMaker make_session);
   ~GrpcEngine() override;

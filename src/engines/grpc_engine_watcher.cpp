@@ -69,7 +69,11 @@ void GrpcEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string
     Slot* raw = slot.get();
     raw->thread = std::thread([this, raw] { RunSession(*raw); });
   }
-  lookups_.Start([this](const std::string& id) { return LookUp(id); });
+  pipeline_.Start(sink, [this](const std::string& id, size_t) {
+    ContainerInfo info;
+    if (!LookUp(id, &info)) return InspectPipeline::Result{std::nullopt, /*retry=*/true};
+    return InspectPipeline::Result{std::move(info), /*retry=*/false};
+  });
 }
 
 void GrpcEngineWatcher::Stop() {
@@ -82,7 +86,8 @@ void GrpcEngineWatcher::Stop() {
   for (const auto& slot : slots_) {
     if (slot->thread.joinable()) slot->thread.join();
   }
-  lookups_.Stop();
+  // Its calls in progress end at once: Cancel() cancelled them.
+  pipeline_.Stop();
 }
 
 bool GrpcEngineWatcher::SleepUnlessStopped(std::chrono::milliseconds duration) {
@@ -105,12 +110,24 @@ void GrpcEngineWatcher::InspectFailed(std::string_view id, const grpc::Status& s
   }
 }
 
+void GrpcEngineWatcher::InspectLater(const std::string& id,
+                                     std::function<grpc::Status(ContainerInfo* info)> inspect) {
+  pipeline_.Inspect(id, [this, inspect = std::move(inspect)](const std::string& target, size_t) {
+    ContainerInfo info;
+    const grpc::Status status = inspect(&info);
+    if (status.ok()) return InspectPipeline::Result{std::move(info), /*retry=*/false};
+    InspectFailed(target, status);
+    // A retry only happens when an on-demand lookup of the id merged into this.
+    return InspectPipeline::Result{std::nullopt, /*retry=*/true};
+  });
+}
+
 void GrpcEngineWatcher::ReportRemoved(ContainerType type, const std::string& full_id) {
   ContainerInfo removed;
   removed.type = type;
   removed.full_id = full_id;
   removed.id = std::string(ShortId(full_id));
-  sink_->OnContainerRemoved(removed);
+  pipeline_.Removed(removed);
 }
 
 void GrpcEngineWatcher::MarkInitialDone(Slot& slot) {
@@ -173,10 +190,10 @@ void GrpcEngineWatcher::RunSession(Slot& slot) {
 }
 
 void GrpcEngineWatcher::RequestLookup(std::string_view id) {
-  lookups_.Request(id);
+  pipeline_.Lookup(id);
 }
 
-bool GrpcEngineWatcher::LookUp(const std::string& id) {
+bool GrpcEngineWatcher::LookUp(const std::string& id, ContainerInfo* info) {
   std::vector<EngineSession*> targets;
   {
     std::lock_guard lock(mu_);
@@ -185,11 +202,9 @@ bool GrpcEngineWatcher::LookUp(const std::string& id) {
     }
   }
   for (EngineSession* session : targets) {
-    ContainerInfo info;
     std::string error;
-    switch (session->Lookup(id, &info, &error)) {
+    switch (session->Lookup(id, info, &error)) {
       case EngineSession::LookupResult::kFound:
-        sink_->OnContainer(info);
         return true;
       case EngineSession::LookupResult::kNotFound:
         break;

@@ -1,7 +1,8 @@
 // The machinery the gRPC watchers (containerd, cri) share, mirroring the HTTP
 // one: a thread per socket that connects, lists and follows the engine, backs
-// off and reconnects on any failure; one on-demand lookup worker; the stats;
-// the logging policy. What "connect, list, follow" means is an EngineSession.
+// off and reconnects on any failure; an InspectPipeline for the inspects that
+// events and on-demand lookups ask for; the stats; the logging policy. What
+// "connect, list, follow" means is an EngineSession.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -23,7 +24,7 @@
 #include "engines/container_engine.h"
 #include "engines/engine_counters.h"
 #include "engines/http/engine_timing.h"
-#include "engines/lookup_queue.h"
+#include "engines/inspect_pipeline.h"
 
 namespace libcontainer {
 
@@ -69,7 +70,7 @@ class GrpcEngineWatcher {
   GrpcEngineWatcher(const GrpcEngineWatcher&) = delete;
   GrpcEngineWatcher& operator=(const GrpcEngineWatcher&) = delete;
 
-  // Starts a session per socket and the lookup worker; at most once.
+  // Starts a session per socket and the inspect workers; at most once.
   void Start(ContainerSink& sink, const std::vector<std::string>& sockets, const SessionFactory& factory);
   // Prompt and idempotent; cancels every session and joins every thread.
   void Stop();
@@ -86,10 +87,17 @@ class GrpcEngineWatcher {
   // Sleeps unless stopping; false once Stop() was called.
   bool SleepUnlessStopped(std::chrono::milliseconds duration);
   void CountEvent() { counters_.events.fetch_add(1); }
+  // Runs `inspect` for the container `id` an event announced on an inspect
+  // worker, and reports the record it fills, unless `id` was removed
+  // meanwhile; a failure goes to InspectFailed. Never blocks, so a call the
+  // engine holds back delays no other event.
+  void InspectLater(const std::string& id, std::function<grpc::Status(ContainerInfo* info)> inspect);
   // Counts and logs a failed inspect of `id` by the policy of the HTTP
   // watchers: gone → debug, engine trouble → warning.
   void InspectFailed(std::string_view id, const grpc::Status& status);
-  // An event-stream record for `id` is gone: the minimal removal record.
+  // An event-stream record for `id` is gone: the minimal removal record,
+  // reported after any inspect result of `id` already reported, and before
+  // none.
   void ReportRemoved(ContainerType type, const std::string& full_id);
 
  private:
@@ -103,7 +111,7 @@ class GrpcEngineWatcher {
 
   void RunSession(Slot& slot);
   void MarkInitialDone(Slot& slot);
-  bool LookUp(const std::string& id);  // one attempt of lookups_
+  bool LookUp(const std::string& id, ContainerInfo* info);  // one attempt of a lookup
 
   const std::string name_;
   const Logger& logger_;
@@ -118,7 +126,7 @@ class GrpcEngineWatcher {
   bool started_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once Start returns
 
-  LookupQueue lookups_{name_, logger_, timing_, counters_};
+  InspectPipeline pipeline_{name_, logger_, timing_, counters_};
 };
 
 }  // namespace libcontainer

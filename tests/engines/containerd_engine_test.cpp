@@ -57,9 +57,8 @@ class ContainerdEngineTest : public ::testing::Test {
   }
 
   void StartServer() { server_ = std::make_unique<FakeContainerdServer>(socket_); }
-  void StartConnected(PluginConfig config = {}) {
-    engine_ =
-        std::make_unique<ContainerdEngine>(std::vector<std::string>{socket_}, config, logger_, FastTiming());
+  void StartConnected(PluginConfig config = {}, EngineTiming timing = FastTiming()) {
+    engine_ = std::make_unique<ContainerdEngine>(std::vector<std::string>{socket_}, config, logger_, timing);
     engine_->Start(sink_);
     ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
     ASSERT_TRUE(server_->WaitForSubscribers(1, kGuard));
@@ -112,6 +111,69 @@ TEST_F(ContainerdEngineTest, CreateAndDeleteEvents) {
   EXPECT_EQ(removed.id, Id("c2").substr(0, 12));
   EXPECT_EQ(removed.type, ContainerType::kContainerd);
   EXPECT_EQ(engine_->stats().events, 2u);
+}
+
+// Timing for the held-Get tests: the request deadline is beyond the hang
+// guard, so no call gives up while the test holds it.
+EngineTiming PatientTiming(size_t inspect_workers) {
+  EngineTiming timing = FastTiming();
+  timing.request_deadline = 60s;
+  timing.inspect_workers = inspect_workers;
+  return timing;
+}
+
+// The gRPC side of issue 8: a Get the daemon is slow to answer must not hold
+// back the next container's event.
+TEST_F(ContainerdEngineTest, AHeldGetDelaysNoOtherContainer) {
+  StartServer();
+  StartConnected({}, PatientTiming(2));
+  server_->AddContainer("default", Container(Id("a1"), "docker.io/library/held:1"));
+  server_->AddContainer("default", Container(Id("b1"), "docker.io/library/next:1"));
+  server_->HoldGet(Id("a1"));
+  server_->PushEvent("default", "/containers/create", Id("a1"));
+  ASSERT_TRUE(WaitFor([&] { return server_->held_gets() == 1; }));
+  server_->PushEvent("default", "/containers/create", Id("b1"));
+  const auto next = sink_.WaitForAdded(Id("b1"));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->image, "docker.io/library/next:1");
+  EXPECT_EQ(sink_.CountAdded(Id("a1")), 0u);
+  EXPECT_EQ(server_->held_gets(), 1);
+  server_->ReleaseGet(Id("a1"));
+  const auto held = sink_.WaitForAdded(Id("a1"));
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->image, "docker.io/library/held:1");
+}
+
+TEST_F(ContainerdEngineTest, ADeleteDropsTheGetStillHeld) {
+  StartServer();
+  StartConnected({}, PatientTiming(1));
+  server_->AddContainer("default", Container(Id("a1")));
+  server_->AddContainer("default", Container(Id("b1")));
+  server_->HoldGet(Id("a1"));
+  server_->PushEvent("default", "/containers/create", Id("a1"));
+  ASSERT_TRUE(WaitFor([&] { return server_->held_gets() == 1; }));
+  server_->PushEvent("default", "/containers/delete", Id("a1"));
+  ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() == 1; }));
+  server_->ReleaseGet(Id("a1"));
+  // One inspect worker: b1 is fetched once a1's late result was dealt with.
+  server_->PushEvent("default", "/containers/create", Id("b1"));
+  ASSERT_TRUE(sink_.WaitForAdded(Id("b1")).has_value());
+  EXPECT_EQ(sink_.CountAdded(Id("a1")), 0u);
+  EXPECT_EQ(sink_.removed()[0].full_id, Id("a1"));
+}
+
+TEST_F(ContainerdEngineTest, StopCancelsAHeldGet) {
+  StartServer();
+  StartConnected({}, PatientTiming(2));
+  server_->AddContainer("default", Container(Id("a1")));
+  server_->HoldGet(Id("a1"));
+  server_->PushEvent("default", "/containers/create", Id("a1"));
+  ASSERT_TRUE(WaitFor([&] { return server_->held_gets() == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  engine_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kGuard);  // hang guard: the deadline is 60 s
+  EXPECT_TRUE(WaitFor([&] { return server_->held_gets() == 0; }));
+  EXPECT_EQ(sink_.CountAdded(Id("a1")), 0u);
 }
 
 TEST_F(ContainerdEngineTest, StartHookFollowsTaskStart) {

@@ -63,9 +63,9 @@ class DockerEngineTest : public ::testing::Test {
     engine_->Start(sink_);
   }
   // Started and following events.
-  void StartConnected(PluginConfig config = {}) {
+  void StartConnected(PluginConfig config = {}, EngineTiming timing = FastTiming()) {
     StartServer();
-    StartEngine(config);
+    StartEngine(config, timing);
     ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
     ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
   }
@@ -143,6 +143,56 @@ TEST_F(DockerEngineTest, CreateEventIsInspectedAndReported) {
   EXPECT_EQ(info->name, "new");
   EXPECT_EQ(info->image_digest, "sha256:abc");
   EXPECT_EQ(engine_->stats().events, 1u);
+}
+
+// Timing for the held-inspect tests: the request deadline is beyond the hang
+// guard, so no inspect gives up while the test holds it.
+EngineTiming PatientTiming(size_t inspect_workers) {
+  EngineTiming timing = FastTiming();
+  timing.request_deadline = 60s;
+  timing.inspect_workers = inspect_workers;
+  return timing;
+}
+
+// The defect of issue 8: dockerd holds an inspect until the container has
+// started, and inspecting on the event thread made the next container's
+// create event wait behind it.
+TEST_F(DockerEngineTest, AHeldInspectDelaysNoOtherContainer) {
+  StartConnected({}, PatientTiming(2));
+  fake_.SetContainer(Id("a1"), Inspect(Id("a1"), "held"));
+  fake_.SetContainer(Id("b1"), Inspect(Id("b1"), "next"));
+  fake_.HoldInspect(Id("a1"));
+  fake_.PushEvent(EventLine("create", Id("a1")));
+  ASSERT_TRUE(WaitFor([&] { return fake_.held_inspects() == 1; }));
+  fake_.PushEvent(EventLine("create", Id("b1")));
+  const auto next = sink_.WaitForAddedNth(Id("b1"), 1);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->name, "next");
+  // a1: its event's own record, its inspect still held.
+  EXPECT_EQ(sink_.CountAdded(Id("a1")), 1u);
+  EXPECT_EQ(fake_.held_inspects(), 1);
+  fake_.ReleaseInspect(Id("a1"));
+  const auto held = sink_.WaitForAddedNth(Id("a1"), 1);
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->name, "held");
+}
+
+TEST_F(DockerEngineTest, ARemovalDropsTheInspectStillHeld) {
+  StartConnected({}, PatientTiming(1));
+  fake_.SetContainer(Id("a1"), Inspect(Id("a1"), "held"));
+  fake_.SetContainer(Id("b1"), Inspect(Id("b1"), "next"));
+  fake_.HoldInspect(Id("a1"));
+  fake_.PushEvent(EventLine("create", Id("a1")));
+  ASSERT_TRUE(WaitFor([&] { return fake_.held_inspects() == 1; }));
+  fake_.PushEvent(EventLine("destroy", Id("a1")));
+  ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() == 1; }));
+  fake_.ReleaseInspect(Id("a1"));
+  // One inspect worker: b1 is inspected once a1's late result was dealt with.
+  fake_.PushEvent(EventLine("create", Id("b1")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("b1"), 1).has_value());
+  EXPECT_EQ(CountRequests(*server_, "/containers/" + Id("a1") + "/json"), 1u);
+  EXPECT_EQ(sink_.CountAdded(Id("a1")), 1u);  // the event's own record, before the removal
+  EXPECT_EQ(sink_.removed()[0].full_id, Id("a1"));
 }
 
 TEST_F(DockerEngineTest, DestroyEventReportsMinimalRemoval) {

@@ -42,7 +42,16 @@ class FakeContainerdServer::Containers final : public containers_v1::Containers:
 
   grpc::Status Get(grpc::ServerContext* context, const containers_v1::GetContainerRequest* request,
                    containers_v1::GetContainerResponse* response) override {
-    std::lock_guard lock(server_.mu_);
+    std::unique_lock lock(server_.mu_);
+    if (server_.held_.count(request->id()) != 0) {
+      ++server_.waiting_;
+      // Polls for client cancellation, which has no condition variable.
+      while (server_.held_.count(request->id()) != 0 && !server_.shutting_down_ && !context->IsCancelled()) {
+        server_.cv_.wait_for(lock, std::chrono::milliseconds(20));
+      }
+      --server_.waiting_;
+      if (server_.held_.count(request->id()) != 0) return grpc::Status::CANCELLED;
+    }
     auto in_ns = server_.containers_.find(NamespaceOf(context));
     if (in_ns == server_.containers_.end() || in_ns->second.count(request->id()) == 0) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "container not found");
@@ -188,6 +197,24 @@ void FakeContainerdServer::PushEvent(const std::string& ns, const std::string& t
     events_.push_back(std::move(envelope));
   }
   cv_.notify_all();
+}
+
+void FakeContainerdServer::HoldGet(const std::string& id) {
+  std::lock_guard lock(mu_);
+  held_.insert(id);
+}
+
+void FakeContainerdServer::ReleaseGet(const std::string& id) {
+  {
+    std::lock_guard lock(mu_);
+    held_.erase(id);
+  }
+  cv_.notify_all();
+}
+
+int FakeContainerdServer::held_gets() const {
+  std::lock_guard lock(mu_);
+  return waiting_;
 }
 
 std::vector<std::string> FakeContainerdServer::subscribe_filters() const {

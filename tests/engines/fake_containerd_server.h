@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ class FakeContainerdServer {
   // /containers/create, /containers/delete (ContainerCreate/ContainerDelete
   // payloads) or /tasks/start (TaskStart) for `id`.
   void PushEvent(const std::string& ns, const std::string& topic, const std::string& id);
+  // Get of `id` waits until ReleaseGet(id), the call is cancelled or the
+  // server stops.
+  void HoldGet(const std::string& id);
+  void ReleaseGet(const std::string& id);
+  // Get calls now waiting on a hold.
+  int held_gets() const;
   // Filters of every Subscribe so far.
   std::vector<std::string> subscribe_filters() const;
   bool WaitForSubscribers(int count, std::chrono::milliseconds timeout);
@@ -54,6 +61,8 @@ class FakeContainerdServer {
   std::map<std::string, std::map<std::string, containerd::services::containers::v1::Container>> containers_;
   std::vector<containerd::services::events::v1::Envelope> events_;
   std::vector<std::string> filters_;
+  std::set<std::string> held_;
+  int waiting_ = 0;
   int subscribers_ = 0;
   bool shutting_down_ = false;
 };

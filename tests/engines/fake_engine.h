@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -163,6 +164,22 @@ class FakeEngine {
     ++generation_;
     cv_.notify_all();
   }
+  // Inspects of `id` wait until ReleaseInspect(id), the client goes away or
+  // the server stops, as dockerd holds an inspect until the container started.
+  void HoldInspect(const std::string& id) {
+    std::lock_guard lock(mu_);
+    held_.insert(id);
+  }
+  void ReleaseInspect(const std::string& id) {
+    std::lock_guard lock(mu_);
+    held_.erase(id);
+    cv_.notify_all();
+  }
+  // Inspect requests now waiting on a hold.
+  int held_inspects() const {
+    std::lock_guard lock(mu_);
+    return waiting_;
+  }
   int subscriptions() const {
     std::lock_guard lock(mu_);
     return subscriptions_;
@@ -192,7 +209,9 @@ class FakeEngine {
       } else if (const size_t at = path.find("/containers/");
                  at != std::string::npos && path.ends_with("/json")) {
         const size_t start = at + 12;
-        const auto body = Find(containers_, path.substr(start, path.size() - 5 - start));
+        const std::string id = path.substr(start, path.size() - 5 - start);
+        if (!WaitUnlessHeld(conn, id)) return;
+        const auto body = Find(containers_, id);
         if (!(body ? conn.WriteResponse(200, *body)
                    : conn.WriteResponse(404, R"({"message":"no such container"})")))
           return;
@@ -206,6 +225,22 @@ class FakeEngine {
         return;
       }
     }
+  }
+
+  // False if the client went away (or the server is stopping) while `id` was held.
+  bool WaitUnlessHeld(FakeConnection& conn, const std::string& id) {
+    std::unique_lock lock(mu_);
+    if (held_.count(id) == 0) return true;
+    ++waiting_;
+    bool present = true;
+    while (present && held_.count(id) != 0) {
+      cv_.wait_for(lock, std::chrono::milliseconds(20));
+      // The client sends nothing while it waits: readable means it went away.
+      pollfd p{conn.fd(), POLLIN, 0};
+      present = poll(&p, 1, 0) == 0;
+    }
+    --waiting_;
+    return present;
   }
 
   std::optional<std::string> Find(const std::map<std::string, std::string>& map,
@@ -258,6 +293,8 @@ class FakeEngine {
   std::condition_variable cv_;
   std::map<std::string, std::string> containers_, images_;
   std::vector<std::string> events_;
+  std::set<std::string> held_;  // full ids whose inspect waits
+  int waiting_ = 0;
   int generation_ = 0;
   int subscriptions_ = 0;
   int lists_ = 0;

@@ -131,13 +131,16 @@ class ContainerdSession final : public EngineSession {
       case EngineEvent::Kind::kStart: {
         const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
         if ((hooks_ & hook) == 0) return;
-        containers_v1::Container container;
-        const grpc::Status status = client_.GetContainer(event->ns, event->id, &container);
-        if (!status.ok()) {
-          watcher_.InspectFailed(event->id, status);
-          return;
-        }
-        Report(container);
+        watcher_.InspectLater(event->id, [this, ns = event->ns, id = event->id](ContainerInfo* info) {
+          containers_v1::Container container;
+          grpc::Status status = client_.GetContainer(ns, id, &container);
+          if (!status.ok()) return status;
+          std::string error;
+          std::optional<ContainerInfo> decoded = DecodeContainerdContainer(container, options_, &error);
+          if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container: " + error);
+          *info = std::move(*decoded);
+          return grpc::Status::OK;
+        });
         return;
       }
       case EngineEvent::Kind::kRemove:

@@ -203,20 +203,19 @@ class CriSession final : public EngineSession {
       case EngineEvent::Kind::kStart: {
         const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
         if ((hooks_ & hook) == 0) return;
-        const std::string sandbox_hint =
+        std::string sandbox_hint =
             response.has_pod_sandbox_status() ? response.pod_sandbox_status().id() : std::string();
-        ContainerInfo info;
-        grpc::Status status = InspectContainer(event->id, sandbox_hint, runtime_name, &info);
-        // Runtimes send events for pod sandboxes too, under the sandbox's id.
-        if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-          const grpc::Status sandbox_status = InspectSandbox(event->id, runtime_name, &info);
-          if (sandbox_status.error_code() != grpc::StatusCode::NOT_FOUND) status = sandbox_status;
-        }
-        if (!status.ok()) {
-          watcher_.InspectFailed(event->id, status);
-          return;
-        }
-        watcher_.sink().OnContainer(info);
+        watcher_.InspectLater(event->id, [this, id = event->id, sandbox_hint = std::move(sandbox_hint),
+                                          runtime_name](ContainerInfo* info) {
+          grpc::Status status = InspectContainer(id, sandbox_hint, runtime_name, info);
+          // Runtimes send events for pod sandboxes too, under the sandbox's id.
+          if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+            const grpc::Status sandbox_status = InspectSandbox(id, runtime_name, info);
+            if (sandbox_status.error_code() != grpc::StatusCode::NOT_FOUND) status = sandbox_status;
+          }
+          return status;
+        });
+        // Its removal is news from now on, though the inspect is still to come.
         known_[event->id] = true;
         return;
       }

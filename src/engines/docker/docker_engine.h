@@ -20,8 +20,8 @@ inline constexpr std::string_view kDockerMaxApiVersion = "1.41";
 
 class DockerEngine final : public ContainerEngine {
  public:
-  // `sockets` already carry $HOST_ROOT. One session thread per socket plus one
-  // lookup thread, all started by Start().
+  // `sockets` already carry $HOST_ROOT. One session thread per socket plus the
+  // inspect workers (InspectPipeline), all started by Start().
   DockerEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                EngineTiming timing = {});
   ~DockerEngine() override;

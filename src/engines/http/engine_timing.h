@@ -19,6 +19,12 @@ struct EngineTiming {
   int lookup_attempts = 6;
   std::chrono::milliseconds lookup_retry_initial{50};
   size_t lookup_queue_capacity = 256;
+  // Inspects run on this many threads per engine (InspectPipeline), so that
+  // one the engine holds back delays neither the event stream nor the
+  // inspects of other containers.
+  size_t inspect_workers = 4;
+  // Event inspects queued at most per engine, besides the lookups.
+  size_t inspect_queue_capacity = 1024;
   // How often podman looks for rootless users' sockets that appeared.
   std::chrono::milliseconds rootless_rescan{2000};
   // How often podman looks again for an events log directory that is missing

@@ -1,7 +1,6 @@
 #include "engines/http/http_engine_session.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -18,13 +17,6 @@ constexpr size_t kHandledEventsMemory = 1024;
 std::string Quote(std::string_view text) {
   if (text.size() <= kMaxQuotedBytes) return std::string(text);
   return std::string(text.substr(0, kMaxQuotedBytes)) + "...";
-}
-
-// UnixHttpClient reports a non-2xx stream as "<request>: HTTP <status>: <body>".
-long StatusFromStreamError(const std::string& error) {  // NOLINT(runtime/int)
-  const size_t at = error.find(": HTTP ");
-  if (at == std::string::npos) return 0;
-  return std::strtol(error.c_str() + at + 7, nullptr, 10);
 }
 
 const char* EventKindName(EngineEvent::Kind kind) {
@@ -45,92 +37,6 @@ const char* EventKindName(EngineEvent::Kind kind) {
 
 }  // namespace
 
-EngineHttp::EngineHttp(std::string socket_path, const std::atomic<bool>& stop,
-                       std::chrono::milliseconds deadline)
-    : client_(std::move(socket_path)), stop_(&stop), deadline_(deadline) {}
-
-EngineHttp::Result EngineHttp::Get(std::string_view path) {
-  Result result;
-  // JSON strings cannot hold raw newlines, so re-joining the lines gives back
-  // an equivalent document.
-  auto on_line = [&result](std::string_view line) {
-    if (!result.body.empty()) result.body += '\n';
-    result.body.append(line);
-  };
-  const auto end = client_.Stream(path, on_line, *stop_, deadline_, deadline_, &result.error);
-  switch (end) {
-    case UnixHttpClient::StreamEnd::kServerClosed:
-      // An error here means the body was cut short.
-      result.outcome = result.error.empty() ? Result::Outcome::kOk : Result::Outcome::kUnreachable;
-      break;
-    case UnixHttpClient::StreamEnd::kStopped:
-      result.outcome = Result::Outcome::kStopped;
-      break;
-    case UnixHttpClient::StreamEnd::kHttpError:
-      result.outcome = Result::Outcome::kHttpError;
-      result.status = StatusFromStreamError(result.error);
-      break;
-    case UnixHttpClient::StreamEnd::kError:
-    case UnixHttpClient::StreamEnd::kIdleTimeout:
-      result.outcome = Result::Outcome::kUnreachable;
-      break;
-  }
-  if (!result.ok()) result.body.clear();
-  return result;
-}
-
-UnixHttpClient::StreamEnd EngineHttp::Stream(std::string_view path,
-                                             const std::function<void(std::string_view)>& on_line,
-                                             std::string* error) {
-  return client_.Stream(path, on_line, *stop_, deadline_, std::chrono::milliseconds{0}, error);
-}
-
-InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error) {
-  if (error) *error = result.error;
-  switch (result.outcome) {
-    case EngineHttp::Result::Outcome::kOk:
-      return InspectStatus::kFound;
-    case EngineHttp::Result::Outcome::kHttpError:
-      return result.status == 404 ? InspectStatus::kNotFound : InspectStatus::kBadResponse;
-    case EngineHttp::Result::Outcome::kUnreachable:
-      return InspectStatus::kUnreachable;
-    case EngineHttp::Result::Outcome::kStopped:
-      break;
-  }
-  return InspectStatus::kStopped;
-}
-
-std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action) {
-  std::string actions;
-  if (hooks & kHookCreate) actions += R"("create",)";
-  if (hooks & kHookStart) actions += R"("start",)";
-  actions += "\"" + std::string(removal_action) + "\"";
-  return UnixHttpClient::PercentEncode(R"({"type":["container"],"event":[)" + actions + "]}");
-}
-
-InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
-                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
-                               std::string* error) {
-  const std::string base = std::string(prefix) + "/containers/";
-  EngineHttp::Result result =
-      http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""));
-  if (!result.ok()) return InspectStatusOf(result, error);
-  std::optional<ContainerInfo> decoded = decode(result.body, options, error);
-  if (!decoded) {
-    *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
-    return InspectStatus::kBadResponse;
-  }
-  if (const auto other = DockerNetworkModeContainer(result.body)) {
-    EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
-    if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
-    if (other_result.ok()) {
-      if (auto other_info = decode(other_result.body, options, nullptr)) decoded->ip = other_info->ip;
-    }
-  }
-  *info = std::move(*decoded);
-  return InspectStatus::kFound;
-}
-
 HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect,
                                      const PluginConfig& config, const Logger& logger, EngineTiming timing)
     : name_(std::move(name)),
@@ -139,7 +45,8 @@ HttpEngineWatcher::HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngin
       label_max_len_(config.label_max_len),
       logger_(logger),
       timing_(timing),
-      handled_(kHandledEventsMemory) {}
+      handled_(kHandledEventsMemory),
+      worker_clients_(std::max<size_t>(timing_.inspect_workers, 1)) {}
 
 HttpEngineWatcher::~HttpEngineWatcher() {
   Stop();
@@ -153,7 +60,11 @@ void HttpEngineWatcher::Start(ContainerSink& sink, const std::vector<std::string
   sink_ = &sink;
   sockets_pending_ = more_sockets_coming;
   for (const std::string& socket : sockets) StartSessionLocked(socket);
-  lookups_.Start([this](const std::string& id) { return LookUp(id); });
+  pipeline_.Start(sink, [this](const std::string& id, size_t worker) {
+    std::optional<ContainerInfo> found = LookupOnce(id, ConnectedTargets(), worker_clients_[worker]);
+    const bool retry = !found.has_value();
+    return InspectPipeline::Result{std::move(found), retry};
+  });
 }
 
 void HttpEngineWatcher::AddSocket(const std::string& socket) {
@@ -195,7 +106,8 @@ void HttpEngineWatcher::Stop() {
   for (const auto& session : sessions_) {
     if (session->thread.joinable()) session->thread.join();
   }
-  lookups_.Stop();
+  // Its attempts in progress end at once: their transfers watch stop_.
+  pipeline_.Stop();
 }
 
 void HttpEngineWatcher::MarkInitialDone(Session& session) {
@@ -274,10 +186,14 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   if (!result.ok()) return result.error;
   auto ids = dialect_->DecodeList(result.body, &error);
   if (!ids) return session.socket + ": malformed container list: " + error;
+  // Inspected here rather than by the pipeline, so that the socket counts as
+  // listed (WaitForInitialList) once every container is reported.
   for (const std::string& id : *ids) {
-    const InspectStatus status = InspectAndReport(http, prefix, id, &error);
+    ContainerInfo info;
+    const InspectStatus status = InspectCounted(http, prefix, id, &info, &error);
     if (status == InspectStatus::kStopped) return "";
     if (status == InspectStatus::kUnreachable) return error;
+    if (status == InspectStatus::kFound) sink_->OnContainer(info);
   }
 
   policy.Connected(session.socket + " (API " + version + "), " + std::to_string(ids->size()) +
@@ -290,8 +206,8 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   MarkInitialDone(session);
 
   const auto end = events.Stream(
-      dialect_->EventsPath(prefix, since),
-      [&](std::string_view line) { HandleEvent(session, http, prefix, line); }, &error);
+      dialect_->EventsPath(prefix, since), [&](std::string_view line) { HandleEvent(session, prefix, line); },
+      &error);
   switch (end) {
     case UnixHttpClient::StreamEnd::kStopped:
       return "";
@@ -302,8 +218,7 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
   }
 }
 
-void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::string_view prefix,
-                                    std::string_view line) {
+void HttpEngineWatcher::HandleEvent(Session& session, std::string_view prefix, std::string_view line) {
   const std::optional<EngineEvent> event = dialect_->DecodeEvent(line);
   if (!event) {
     // Non-container events decode to nothing too; only bad JSON is news.
@@ -314,29 +229,16 @@ void HttpEngineWatcher::HandleEvent(Session& session, EngineHttp& http, std::str
   }
   if (event->id.empty()) return;
   counters_.events.fetch_add(1);
-  HandleContainerEvent(*event, "on " + session.socket,
-                       [&](std::string* error) { return InspectAndReport(http, prefix, event->id, error); });
+  HandleContainerEvent(*event, "on " + session.socket, LookupTarget{session.socket, std::string(prefix)});
 }
 
-void HttpEngineWatcher::HandleFileEvent(const EngineEvent& event, EngineClients& clients) {
+void HttpEngineWatcher::HandleFileEvent(const EngineEvent& event) {
   if (event.id.empty() || stop_.load()) return;
-  std::vector<LookupTarget> targets;
-  {
-    std::lock_guard lock(mu_);
-    targets = ConnectedTargetsLocked();
-  }
-  const bool handled = HandleContainerEvent(event, "from the events log", [&](std::string*) {
-    std::optional<ContainerInfo> info = LookupOnce(event.id, targets, clients);
-    if (!info) return InspectStatus::kNotFound;  // LookupOnce logged why
-    sink_->OnContainer(*info);
-    return InspectStatus::kFound;
-  });
-  if (handled) counters_.file_events.fetch_add(1);
+  if (HandleContainerEvent(event, "from the events log", std::nullopt)) counters_.file_events.fetch_add(1);
 }
 
-bool HttpEngineWatcher::HandleContainerEvent(
-    const EngineEvent& event, std::string_view source,
-    const std::function<InspectStatus(std::string* error)>& inspect) {
+bool HttpEngineWatcher::HandleContainerEvent(const EngineEvent& event, std::string_view source,
+                                             const std::optional<LookupTarget>& target) {
   if (logger_.Enabled(LogLevel::kDebug)) {
     logger_.Debug(name_ + ": event " + EventKindName(event.kind) + " " + event.id + " " +
                   std::string(source));
@@ -347,13 +249,12 @@ bool HttpEngineWatcher::HandleContainerEvent(
       const uint32_t hook = event.kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
       if ((hooks_ & hook) == 0 || !handled_.Claim(event)) return false;
       ReportFromEvent(event);
-      std::string error;
-      const InspectStatus status = inspect(&error);
-      if (status == InspectStatus::kUnreachable) {
-        logger_.Warning(name_ + ": cannot inspect " + event.id + ": " + error);
-      }
+      const bool queued =
+          pipeline_.Inspect(event.id, [this, event, target](const std::string&, size_t worker) {
+            return InspectEvent(event, target, worker);
+          });
       // The other path's copy of the event may still get the full record.
-      if (status != InspectStatus::kFound) handled_.Release(event);
+      if (!queued) handled_.Release(event);
       return true;
     }
     case EngineEvent::Kind::kRemove: {
@@ -362,7 +263,7 @@ bool HttpEngineWatcher::HandleContainerEvent(
       removed.type = dialect_->type();
       removed.full_id = event.id;
       removed.id = std::string(ShortId(event.id));
-      sink_->OnContainerRemoved(removed);
+      pipeline_.Removed(removed);
       return true;
     }
     case EngineEvent::Kind::kDie:
@@ -390,13 +291,42 @@ void HttpEngineWatcher::ReportFromEvent(const EngineEvent& event) {
   sink_->OnContainer(info);
 }
 
-InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_view prefix,
-                                                  std::string_view id, std::string* error) {
-  ContainerInfo info;
-  const InspectStatus status = dialect_->Inspect(http, prefix, id, &info, error);
+InspectPipeline::Result HttpEngineWatcher::InspectEvent(const EngineEvent& event,
+                                                        const std::optional<LookupTarget>& target,
+                                                        size_t worker) {
+  std::optional<ContainerInfo> info;
+  if (target) {
+    EngineHttp& http = worker_clients_[worker]
+                           .try_emplace(target->socket, target->socket, stop_, timing_.request_deadline)
+                           .first->second;
+    ContainerInfo found;
+    std::string error;
+    const InspectStatus status = InspectCounted(http, target->prefix, event.id, &found, &error);
+    if (status == InspectStatus::kUnreachable) {
+      logger_.Warning(name_ + ": cannot inspect " + event.id + ": " + error);
+    }
+    if (status == InspectStatus::kFound) info = std::move(found);
+  } else {
+    info = LookupOnce(event.id, ConnectedTargets(), worker_clients_[worker]);  // logs why not
+  }
+  if (!info) {
+    // The other path's copy of the event may still get the full record.
+    handled_.Release(event);
+    if (logger_.Enabled(LogLevel::kDebug)) {
+      logger_.Debug(name_ + ": " + event.id + " not inspected; its event may be handled again");
+    }
+  }
+  // A retry only happens when an on-demand lookup of the id merged into this.
+  const bool retry = !info.has_value();
+  return {std::move(info), retry};
+}
+
+InspectStatus HttpEngineWatcher::InspectCounted(EngineHttp& http, std::string_view prefix,
+                                                std::string_view id, ContainerInfo* info,
+                                                std::string* error) {
+  const InspectStatus status = dialect_->Inspect(http, prefix, id, info, error);
   switch (status) {
     case InspectStatus::kFound:
-      sink_->OnContainer(info);
       break;
     case InspectStatus::kNotFound:
       // Removed between the list (or event) and the inspect: common, harmless.
@@ -418,26 +348,16 @@ InspectStatus HttpEngineWatcher::InspectAndReport(EngineHttp& http, std::string_
 }
 
 void HttpEngineWatcher::RequestLookup(std::string_view id) {
-  lookups_.Request(id);
+  pipeline_.Lookup(id);
 }
 
-std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargetsLocked() const {
+std::vector<HttpEngineWatcher::LookupTarget> HttpEngineWatcher::ConnectedTargets() const {
+  std::lock_guard lock(mu_);
   std::vector<LookupTarget> targets;
   for (const auto& session : sessions_) {
     if (session->connected.load()) targets.push_back({session->socket, session->prefix});
   }
   return targets;
-}
-
-bool HttpEngineWatcher::LookUp(const std::string& id) {
-  std::vector<LookupTarget> targets;
-  {
-    std::lock_guard lock(mu_);
-    targets = ConnectedTargetsLocked();
-  }
-  std::optional<ContainerInfo> found = LookupOnce(id, targets, lookup_clients_);
-  if (found) sink_->OnContainer(*found);
-  return found.has_value();
 }
 
 std::optional<ContainerInfo> HttpEngineWatcher::LookupOnce(const std::string& id,

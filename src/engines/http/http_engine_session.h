@@ -1,7 +1,8 @@
 // The machinery the docker and podman watchers share: one session thread per
-// unix socket (ping, version, list, inspect, follow events; back off and
-// reconnect on any failure), one on-demand lookup worker, and the stats. The
-// engine-specific paths and decoders come from an HttpEngineDialect.
+// unix socket (ping, version, list and inspect, follow events; back off and
+// reconnect on any failure), an InspectPipeline for the inspects that events
+// and on-demand lookups ask for, and the stats. The engine-specific paths and
+// decoders come from an HttpEngineDialect.
 #pragma once
 
 #include <atomic>
@@ -9,7 +10,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,54 +24,13 @@
 #include "engines/container_engine.h"
 #include "engines/docker/docker_decoder.h"
 #include "engines/engine_counters.h"
+#include "engines/http/engine_http.h"
 #include "engines/http/engine_timing.h"
 #include "engines/http/handled_events.h"
-#include "engines/http/unix_http_client.h"
-#include "engines/lookup_queue.h"
+#include "engines/inspect_pipeline.h"
 #include "engines/reconnect_policy.h"
 
 namespace libcontainer {
-
-// GET over a unix socket that a stop flag interrupts. Built on
-// UnixHttpClient::Stream (which polls the flag) rather than Get, so a hung
-// engine never delays Stop() by a whole request deadline.
-class EngineHttp {
- public:
-  struct Result {
-    enum class Outcome { kOk, kHttpError, kUnreachable, kStopped };
-    Outcome outcome = Outcome::kUnreachable;
-    long status = 0;  // NOLINT(runtime/int): for kHttpError, 0 if unknown
-    std::string body;
-    std::string error;  // names the request and the socket
-    bool ok() const { return outcome == Outcome::kOk; }
-  };
-
-  EngineHttp(std::string socket_path, const std::atomic<bool>& stop, std::chrono::milliseconds deadline);
-
-  // The deadline covers the response headers and every gap between bytes.
-  Result Get(std::string_view path);
-  // Follows a long-lived GET (no idle timeout: event streams have no heartbeat).
-  UnixHttpClient::StreamEnd Stream(std::string_view path,
-                                   const std::function<void(std::string_view)>& on_line, std::string* error);
-
-  const std::string& socket_path() const { return client_.socket_path(); }
-
- private:
-  UnixHttpClient client_;
-  const std::atomic<bool>* stop_;
-  std::chrono::milliseconds deadline_;
-};
-
-// One EngineHttp per socket, owned by one thread.
-using EngineClients = std::map<std::string, EngineHttp>;
-
-enum class InspectStatus {
-  kFound,
-  kNotFound,     // HTTP 404: not (or no longer, or not yet) there
-  kBadResponse,  // other HTTP error, or JSON that does not decode
-  kUnreachable,  // transport failure or deadline
-  kStopped,
-};
 
 // The engine-specific half of a watcher. Implementations are immutable after
 // construction and called from several threads.
@@ -94,21 +53,6 @@ class HttpEngineDialect {
                                 ContainerInfo* info, std::string* error) const = 0;
 };
 
-// Maps a failed EngineHttp result to an InspectStatus, copying the error.
-InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error);
-
-// The percent-encoded `filters` value of an /events request: container events
-// the hooks need plus the engine's removal action ("destroy" or "remove").
-std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action);
-
-// GET <prefix>/containers/<id>/json decoded by `decode`; in `container:<id>`
-// network mode the IP is taken from that other container.
-using InspectDecoder = std::optional<ContainerInfo> (*)(std::string_view json, const DecodeOptions& options,
-                                                        std::string* error);
-InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
-                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
-                               std::string* error);
-
 class HttpEngineWatcher {
  public:
   HttpEngineWatcher(std::string name, std::unique_ptr<HttpEngineDialect> dialect, const PluginConfig& config,
@@ -117,7 +61,7 @@ class HttpEngineWatcher {
   HttpEngineWatcher(const HttpEngineWatcher&) = delete;
   HttpEngineWatcher& operator=(const HttpEngineWatcher&) = delete;
 
-  // Starts a session per socket and the lookup worker; at most once. With
+  // Starts a session per socket and the inspect workers; at most once. With
   // `more_sockets_coming`, WaitForInitialList also waits for
   // InitialSocketsKnown() (podman's first rootless scan).
   void Start(ContainerSink& sink, const std::vector<std::string>& sockets, bool more_sockets_coming);
@@ -132,9 +76,9 @@ class HttpEngineWatcher {
   void RequestLookup(std::string_view id);
   // An event read outside the API streams (podman's events log), handled like
   // a stream event: the container is inspected at once through whichever
-  // connected socket knows it, using the calling thread's `clients`. Each
-  // event is handled once, whether the file or a stream delivers it first.
-  void HandleFileEvent(const EngineEvent& event, EngineClients& clients);
+  // connected socket knows it. Each event is handled once, whether the file
+  // or a stream delivers it first.
+  void HandleFileEvent(const EngineEvent& event);
   ContainerEngine::Stats stats() const;
   bool WaitForInitialList(std::chrono::milliseconds timeout);
 
@@ -157,20 +101,24 @@ class HttpEngineWatcher {
   // Returns why the connection ended; "" when stopping.
   std::string ConnectAndFollow(Session& session, EngineHttp& http, EngineHttp& events,
                                ReconnectPolicy& policy);
-  void HandleEvent(Session& session, EngineHttp& http, std::string_view prefix, std::string_view line);
-  // Reports a create/start (per the hooks; `inspect` reports the inspected
-  // record) or a removal, unless another path handled the event already.
-  // True if handled here.
+  void HandleEvent(Session& session, std::string_view prefix, std::string_view line);
+  // Reports a create/start (per the hooks) and queues its inspect, through
+  // `target` or else any connected socket, or reports a removal; unless
+  // another path handled the event already. True if handled here.
   bool HandleContainerEvent(const EngineEvent& event, std::string_view source,
-                            const std::function<InspectStatus(std::string* error)>& inspect);
+                            const std::optional<LookupTarget>& target);
+  // The inspect of a create/start on worker `worker` of pipeline_.
+  InspectPipeline::Result InspectEvent(const EngineEvent& event, const std::optional<LookupTarget>& target,
+                                       size_t worker);
   // What the event itself says (name, image, labels): reported before the
   // inspect, which the engine may hold back until the container has started.
   void ReportFromEvent(const EngineEvent& event);
-  InspectStatus InspectAndReport(EngineHttp& http, std::string_view prefix, std::string_view id,
-                                 std::string* error);
+  // Inspects `id` and counts any failure; logs it too, unless the socket is
+  // unreachable, which the caller logs as it sees fit.
+  InspectStatus InspectCounted(EngineHttp& http, std::string_view prefix, std::string_view id,
+                               ContainerInfo* info, std::string* error);
   void MarkInitialDone(Session& session);
-  bool LookUp(const std::string& id);  // one attempt of lookups_
-  std::vector<LookupTarget> ConnectedTargetsLocked() const;
+  std::vector<LookupTarget> ConnectedTargets() const;
   std::optional<ContainerInfo> LookupOnce(const std::string& id, const std::vector<LookupTarget>& targets,
                                           EngineClients& clients);
 
@@ -193,8 +141,9 @@ class HttpEngineWatcher {
   bool sockets_pending_ = false;
   std::vector<std::unique_ptr<Session>> sessions_;
 
-  LookupQueue lookups_{name_, logger_, timing_, counters_};
-  EngineClients lookup_clients_;  // the lookup worker's own
+  // One per pipeline worker, each used by that worker's thread alone.
+  std::vector<EngineClients> worker_clients_;
+  InspectPipeline pipeline_{name_, logger_, timing_, counters_};
 };
 
 }  // namespace libcontainer

@@ -106,17 +106,15 @@ void PodmanEngine::Stop() {
   // on; the log threads' inspects end at once and they report nothing more.
   watcher_.Stop();
   if (scan_thread_.joinable()) scan_thread_.join();
-  for (const auto& followed : logs_) followed->log->Stop();
+  for (const auto& log : logs_) log->Stop();
 }
 
 void PodmanEngine::FollowEventsLog(const std::string& path) {
-  auto followed = std::make_unique<FollowedLog>();
-  EngineClients* clients = &followed->clients;
-  followed->log = std::make_unique<PodmanEventsLog>(
-      path, [this, clients](const EngineEvent& event) { watcher_.HandleFileEvent(event, *clients); }, logger_,
+  auto log = std::make_unique<PodmanEventsLog>(
+      path, [this](const EngineEvent& event) { watcher_.HandleFileEvent(event); }, logger_,
       timing_.events_log_rewatch);
-  followed->log->Start();
-  logs_.push_back(std::move(followed));
+  log->Start();
+  logs_.push_back(std::move(log));
 }
 
 void PodmanEngine::RequestLookup(std::string_view id) {

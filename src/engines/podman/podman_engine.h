@@ -28,8 +28,8 @@ class PodmanEngine final : public ContainerEngine {
  public:
   // `sockets` and `events_logs` (those of the services on `sockets`) already
   // carry $HOST_ROOT; `host_root` ("" for /) is where the rootless sockets and
-  // their events logs are looked for. Threads: one per socket, one lookup
-  // worker, one rootless scanner, one per events log.
+  // their events logs are looked for. Threads: one per socket, the inspect
+  // workers, one rootless scanner, one per events log.
   PodmanEngine(std::vector<std::string> sockets, std::vector<std::string> events_logs, std::string host_root,
                const PluginConfig& config, const Logger& logger, EngineTiming timing = {});
   ~PodmanEngine() override;
@@ -48,11 +48,6 @@ class PodmanEngine final : public ContainerEngine {
   static std::string RootlessEventsLog(const std::string& socket);
 
  private:
-  struct FollowedLog {
-    EngineClients clients;  // the log thread's connections
-    std::unique_ptr<PodmanEventsLog> log;
-  };
-
   void RunRootlessScan();
   void FollowEventsLog(const std::string& path);
 
@@ -64,7 +59,7 @@ class PodmanEngine final : public ContainerEngine {
   HttpEngineWatcher watcher_;
   std::thread scan_thread_;
   // Added by Start, then by the scanner; read by Stop once it has joined that.
-  std::vector<std::unique_ptr<FollowedLog>> logs_;
+  std::vector<std::unique_ptr<PodmanEventsLog>> logs_;
 };
 
 }  // namespace libcontainer

@@ -1,0 +1,78 @@
+// The HTTP side of the docker and podman watchers below the session: GETs on
+// a unix socket that a stop flag interrupts, and the container inspect both
+// engines share.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/container_info.h"
+#include "core/plugin_config.h"
+#include "engines/docker/docker_decoder.h"
+#include "engines/http/unix_http_client.h"
+
+namespace libcontainer {
+
+// GET over a unix socket that a stop flag interrupts. Built on
+// UnixHttpClient::Stream (which polls the flag) rather than Get, so a hung
+// engine never delays Stop() by a whole request deadline.
+class EngineHttp {
+ public:
+  struct Result {
+    enum class Outcome { kOk, kHttpError, kUnreachable, kStopped };
+    Outcome outcome = Outcome::kUnreachable;
+    long status = 0;  // NOLINT(runtime/int): for kHttpError, 0 if unknown
+    std::string body;
+    std::string error;  // names the request and the socket
+    bool ok() const { return outcome == Outcome::kOk; }
+  };
+
+  EngineHttp(std::string socket_path, const std::atomic<bool>& stop, std::chrono::milliseconds deadline);
+
+  // The deadline covers the response headers and every gap between bytes.
+  Result Get(std::string_view path);
+  // Follows a long-lived GET (no idle timeout: event streams have no heartbeat).
+  UnixHttpClient::StreamEnd Stream(std::string_view path,
+                                   const std::function<void(std::string_view)>& on_line, std::string* error);
+
+  const std::string& socket_path() const { return client_.socket_path(); }
+
+ private:
+  UnixHttpClient client_;
+  const std::atomic<bool>* stop_;
+  std::chrono::milliseconds deadline_;
+};
+
+// One EngineHttp per socket, owned by one thread.
+using EngineClients = std::map<std::string, EngineHttp>;
+
+enum class InspectStatus {
+  kFound,
+  kNotFound,     // HTTP 404: not (or no longer, or not yet) there
+  kBadResponse,  // other HTTP error, or JSON that does not decode
+  kUnreachable,  // transport failure or deadline
+  kStopped,
+};
+
+// Maps a failed EngineHttp result to an InspectStatus, copying the error.
+InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error);
+
+// The percent-encoded `filters` value of an /events request: container events
+// the hooks need plus the engine's removal action ("destroy" or "remove").
+std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action);
+
+// GET <prefix>/containers/<id>/json decoded by `decode`; in `container:<id>`
+// network mode the IP is taken from that other container.
+using InspectDecoder = std::optional<ContainerInfo> (*)(std::string_view json, const DecodeOptions& options,
+                                                        std::string* error);
+InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
+                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
+                               std::string* error);
+
+}  // namespace libcontainer

@@ -1,0 +1,186 @@
+#include "engines/inspect_pipeline.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace libcontainer {
+
+using Clock = std::chrono::steady_clock;
+
+InspectPipeline::InspectPipeline(std::string engine, const Logger& logger, const EngineTiming& timing,
+                                 EngineCounters& counters)
+    : engine_(std::move(engine)), logger_(logger), timing_(timing), counters_(counters) {}
+
+InspectPipeline::~InspectPipeline() {
+  Stop();
+}
+
+void InspectPipeline::Start(ContainerSink& sink, Attempt lookup) {
+  std::lock_guard lock(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  sink_ = &sink;
+  lookup_ = std::move(lookup);
+  const size_t count = std::max<size_t>(timing_.inspect_workers, 1);
+  for (size_t worker = 0; worker < count; ++worker) workers_.emplace_back([this, worker] { Run(worker); });
+}
+
+void InspectPipeline::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  // No worker is added once stopping_ is set, so the list is stable.
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+bool InspectPipeline::Inspect(std::string_view id, Attempt attempt) {
+  if (id.empty()) return false;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return false;
+    if (!EnqueueLocked(id, std::move(attempt), /*lookup=*/false)) {
+      counters_.inspect_errors.fetch_add(1);
+      logger_.Warning(engine_ + ": " + std::to_string(timing_.inspect_queue_capacity) +
+                      " inspects queued; not inspecting " + std::string(id));
+      return false;
+    }
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void InspectPipeline::Lookup(std::string_view id) {
+  if (id.empty()) return;
+  counters_.lookups.fetch_add(1);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    // The attempt is lookup_, set by Start; a lookup queued before Start
+    // waits for it, as no worker runs until then.
+    if (!EnqueueLocked(id, nullptr, /*lookup=*/true)) {
+      counters_.lookup_failures.fetch_add(1);
+      return;
+    }
+  }
+  cv_.notify_one();
+}
+
+bool InspectPipeline::EnqueueLocked(std::string_view id, Attempt attempt, bool lookup) {
+  const int attempts = lookup ? timing_.lookup_attempts : 1;
+  const auto now = Clock::now();
+  const auto found = entries_.find(std::string(id));
+  if (found != entries_.end()) {
+    Entry& entry = found->second;
+    // Merged: the entry keeps its attempt, and does what either request asked.
+    if (entry.removed) return true;  // the container is gone
+    entry.attempts_left = std::max(entry.attempts_left, attempts);
+    if (lookup && !entry.lookup) {
+      entry.lookup = true;
+      ++lookups_;
+    }
+    if (!entry.in_flight) entry.due = std::min(entry.due, now);
+    return true;
+  }
+  const size_t held = lookup ? lookups_ : entries_.size() - lookups_;
+  if (held >= (lookup ? timing_.lookup_queue_capacity : timing_.inspect_queue_capacity)) return false;
+  Entry entry;
+  entry.attempt = std::move(attempt);
+  entry.attempts_left = attempts;
+  entry.lookup = lookup;
+  entry.due = now;
+  entry.delay = timing_.lookup_retry_initial;
+  entries_.emplace(std::string(id), std::move(entry));
+  if (lookup) ++lookups_;
+  return true;
+}
+
+InspectPipeline::Entries::iterator InspectPipeline::NextLocked() {
+  auto next = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->second.in_flight) continue;
+    if (next == entries_.end() || it->second.due < next->second.due) next = it;
+  }
+  return next;
+}
+
+void InspectPipeline::Run(size_t worker) {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    const auto next = NextLocked();
+    if (next == entries_.end()) {
+      cv_.wait(lock);
+      continue;
+    }
+    // A copy: the entry may go while the lock is released.
+    const Clock::time_point due = next->second.due;
+    if (due > Clock::now()) {
+      cv_.wait_until(lock, due);
+      continue;
+    }
+    next->second.in_flight = true;
+    const std::string id = next->first;
+    // A copy: merging may not replace it, but the map may rehash meanwhile.
+    const Attempt attempt = next->second.attempt ? next->second.attempt : lookup_;
+    lock.unlock();
+    Result result = attempt(id, worker);
+    Finish(id, std::move(result));
+    lock.lock();
+  }
+}
+
+void InspectPipeline::Finish(const std::string& id, Result result) {
+  std::lock_guard report_lock(report_mu_);
+  bool report = false;
+  {
+    std::lock_guard lock(mu_);
+    // In-flight entries are erased only here.
+    const auto it = entries_.find(id);
+    Entry& entry = it->second;
+    entry.in_flight = false;
+    report = result.info.has_value() && !entry.removed && !stopping_;
+    const bool again = !report && result.retry && !entry.removed && !stopping_ && --entry.attempts_left > 0;
+    if (again) {
+      entry.due = Clock::now() + entry.delay;
+      entry.delay *= 2;
+    } else {
+      if (entry.lookup) {
+        --lookups_;
+        if (!report && !entry.removed && !stopping_) {
+          counters_.lookup_failures.fetch_add(1);
+          if (logger_.Enabled(LogLevel::kDebug)) logger_.Debug(engine_ + ": gave up looking up " + id);
+        }
+      }
+      entries_.erase(it);
+    }
+  }
+  // Another worker may be waiting for a later due time than this entry's.
+  cv_.notify_all();
+  if (report) sink_->OnContainer(*result.info);
+}
+
+void InspectPipeline::Removed(const ContainerInfo& removed) {
+  const std::string& full_id = removed.full_id.empty() ? removed.id : removed.full_id;
+  std::lock_guard report_lock(report_mu_);
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      // Lookups may be queued under a short id.
+      if (!full_id.starts_with(it->first)) {
+        ++it;
+      } else if (it->second.in_flight) {
+        it->second.removed = true;
+        ++it;
+      } else {
+        if (it->second.lookup) --lookups_;
+        it = entries_.erase(it);
+      }
+    }
+  }
+  sink_->OnContainerRemoved(removed);
+}
+
+}  // namespace libcontainer
