@@ -3,6 +3,7 @@
 // the capture, and Falco appends the plugin's suggested output fields.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
@@ -111,6 +112,7 @@ TEST_P(FalcoReplay, AlertsCarryTheCapturedContainerMetadata) {
     if (alert.value("rule", "") == expected.rule) checked.push_back(alert);
   }
   ASSERT_FALSE(checked.empty()) << "no alert of '" << expected.rule << "'\n" << run.Describe();
+  std::cout << "[ ALERT    ] " << checked.front().at("output").get<std::string>() << "\n";
 
   // Thread start facts of the capture, read by our own reader.
   testhost::ScapCapture capture;
