@@ -108,9 +108,9 @@ bool ThreadTagger::HasContainerInitAncestor(const Reader& r, int64_t ancestor_ti
 
 ThreadTagger::TagAllResult ThreadTagger::TagAll(const Reader& r, const Writer& w) {
   struct State {
-    ThreadTagger* self;
-    const Reader* r;
-    const Writer* w;
+    ThreadTagger* self = nullptr;
+    const Reader* r = nullptr;
+    const Writer* w = nullptr;
     TagAllResult result;
   } state{this, &r, &w, {}};
   r.iterate_entries(
