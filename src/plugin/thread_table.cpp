@@ -4,6 +4,11 @@
 
 namespace libcontainer {
 
+ThreadTable::ThreadTable(const ss_plugin_init_input& input) {
+  if (input.tables == nullptr) throw std::runtime_error("host offers no state tables");
+  Init(*input.tables, input.owner);
+}
+
 void ThreadTable::Init(const ss_plugin_init_tables_input& tables, ss_plugin_owner_t* owner) {
   const auto* fields = tables.fields_ext;
   if (fields == nullptr || tables.get_table == nullptr)
@@ -55,10 +60,10 @@ void ThreadTable::Init(const ss_plugin_init_tables_input& tables, ss_plugin_owne
     throw std::runtime_error("threads table: cannot read field 'cgroups.second'");
 }
 
-ss_plugin_table_entry_t* ThreadTable::Get(const Reader& r, int64_t tid) const {
+TableEntry ThreadTable::Get(const Reader& r, int64_t tid) const {
   ss_plugin_state_data key;
   key.s64 = tid;
-  return r.get_table_entry(table_, &key);
+  return TableEntry(r, table_, r.get_table_entry(table_, &key));
 }
 
 std::optional<int64_t> ThreadTable::ReadInt64(const Reader& r, ss_plugin_table_entry_t* e,

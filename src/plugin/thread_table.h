@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "plugin/plugin_api.h"
+#include "plugin/table_entry.h"
 
 namespace libcontainer {
 
@@ -21,14 +22,16 @@ class ThreadTable {
 
   // Resolves the table and field accessors; throws std::runtime_error naming
   // the missing piece (libsinsp cannot run the plugin without them).
-  void Init(const ss_plugin_init_tables_input& tables, ss_plugin_owner_t* owner);
+  explicit ThreadTable(const ss_plugin_init_input& input);
+  ThreadTable(const ThreadTable&) = delete;
+  ThreadTable& operator=(const ThreadTable&) = delete;
 
   ss_plugin_table_t* table() const { return table_; }
   bool has_start_ts() const { return pidns_init_start_ts_ != nullptr; }
   bool has_exe_and_args() const { return exe_ != nullptr && args_ != nullptr && args_value_ != nullptr; }
 
-  ss_plugin_table_entry_t* Get(const Reader& r, int64_t tid) const;
-  void Release(const Reader& r, ss_plugin_table_entry_t* e) const { r.release_table_entry(table_, e); }
+  // The thread's entry, empty if the host has no such thread.
+  TableEntry Get(const Reader& r, int64_t tid) const;
 
   std::optional<int64_t> Ptid(const Reader& r, ss_plugin_table_entry_t* e) const {
     return ReadInt64(r, e, ptid_);
@@ -81,6 +84,7 @@ class ThreadTable {
   }
 
  private:
+  void Init(const ss_plugin_init_tables_input& tables, ss_plugin_owner_t* owner);
   std::optional<int64_t> ReadInt64(const Reader& r, ss_plugin_table_entry_t* e,
                                    const ss_plugin_table_field_t* f) const;
 
