@@ -117,9 +117,13 @@ ContainersConfEngine ParseContainersConfEngine(std::string_view text, std::strin
     if (key.empty() || rest.empty() || rest.front() != '=') continue;
     std::optional<std::string> value = ParseTomlString(Trim(rest.substr(1)));
     if (!value) continue;
-    if (key == "events_logger") conf.events_logger = std::move(value);
-    if (key == "events_logfile_path") conf.events_logfile_path = std::move(value);
-    if (key == "tmp_dir") conf.tmp_dir = std::move(value);
+    if (key == "events_logger") {
+      conf.events_logger = std::move(value);
+    } else if (key == "events_logfile_path") {
+      conf.events_logfile_path = std::move(value);
+    } else if (key == "tmp_dir") {
+      conf.tmp_dir = std::move(value);
+    }
   }
   return conf;
 }
