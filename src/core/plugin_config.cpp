@@ -126,7 +126,8 @@ void ParsePodmanEngine(const json& v, const std::string& path, PodmanEngineConfi
   RequireObject(v, path);
   CheckKeys(v, path, {"enabled", "sockets", "events_logs"});
   ParseSocketEngineKeys(v, path, engine);
-  // Unlike sockets, `[]` means none: the fast path is optional.
+  // Unlike sockets, `[]` means none: the fast path is optional. Absent, the
+  // engine discovers each service's log.
   if (auto it = v.find("events_logs"); it != v.end())
     engine->events_logs = GetPaths(*it, Child(path, "events_logs"), "file path");
 }
@@ -189,10 +190,10 @@ json BuildSchema() {
   podman_engine["properties"]["events_logs"] = {
       {"type", "array"},
       {"items", {{"type", "string"}, {"minLength", 1}}},
-      {"default", json::array({"/run/libpod/events/events.log"})},
       {"description",
        "Podman events log files (events_logger = \"file\") of the services on `sockets`, followed for "
-       "low latency; empty follows none"}};
+       "low latency. Unset: found for each service from its info, command line and containers.conf; "
+       "set: exactly these; empty follows none"}};
   auto simple_engine = [&](const char* description) {
     return json{{"type", "object"},
                 {"additionalProperties", false},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,12 +20,14 @@ struct EngineSockets {
   std::vector<std::string> sockets;  // without $HOST_ROOT; the engine prefixes it
 };
 
-// Podman also names the events logs (events_logger = "file") of the services
-// on `sockets`: followed with inotify because podman's API stream only
-// delivers their events after polling them. Rootless users' logs are found
-// next to their sockets.
+// Podman's events logs (events_logger = "file") are followed with inotify
+// because its API stream only delivers their events after polling them. The
+// engine finds each service's log itself (its info, command line and
+// containers.conf); `events_logs`, when set, names those of the services on
+// `sockets` instead.
 struct PodmanEngineConfig : EngineSockets {
-  std::vector<std::string> events_logs;  // without $HOST_ROOT; [] follows none
+  // Without $HOST_ROOT. nullopt: discover; [] follows none.
+  std::optional<std::vector<std::string>> events_logs;
 };
 
 struct StaticContainerConfig {
@@ -43,7 +46,7 @@ struct PluginConfig {
   // SPEC §7 default sockets. Podman lists the root socket only: discovering
   // rootless sockets (/run/user/<uid>/...) is the podman engine's job.
   EngineSockets docker{true, {"/var/run/docker.sock"}};
-  PodmanEngineConfig podman{{true, {"/run/podman/podman.sock"}}, {"/run/libpod/events/events.log"}};
+  PodmanEngineConfig podman{{true, {"/run/podman/podman.sock"}}, std::nullopt};
   EngineSockets containerd{true,
                            {"/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
                             "/run/host-containerd/containerd.sock"}};

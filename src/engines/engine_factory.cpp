@@ -1,6 +1,7 @@
 #include "engines/engine_factory.h"
 
 #include <cstdlib>
+#include <optional>
 
 #include "engines/containerd/containerd_engine.h"
 #include "engines/cri/cri_engine.h"
@@ -15,6 +16,13 @@ std::vector<std::string> Prefixed(const std::string& host_root, const std::vecto
   out.reserve(sockets.size());
   for (const auto& socket : sockets) out.push_back(WithHostRoot(host_root, socket));
   return out;
+}
+
+// nullopt stays nullopt: the podman engine then finds the logs itself.
+std::optional<std::vector<std::string>> PrefixedLogs(const std::string& host_root,
+                                                     const std::optional<std::vector<std::string>>& logs) {
+  if (!logs) return std::nullopt;
+  return Prefixed(host_root, *logs);
 }
 
 }  // namespace
@@ -41,7 +49,7 @@ std::vector<std::unique_ptr<ContainerEngine>> CreateEngines(const PluginConfig& 
   }
   if (config.podman.enabled) {
     engines.push_back(std::make_unique<PodmanEngine>(Prefixed(host_root, config.podman.sockets),
-                                                     Prefixed(host_root, config.podman.events_logs),
+                                                     PrefixedLogs(host_root, config.podman.events_logs),
                                                      host_root, config, logger));
   }
   if (config.containerd.enabled) {

@@ -31,7 +31,7 @@ void ExpectDefaults(const PluginConfig& c) {
   EXPECT_EQ(c.docker.sockets, Sockets{"/var/run/docker.sock"});
   EXPECT_TRUE(c.podman.enabled);
   EXPECT_EQ(c.podman.sockets, Sockets{"/run/podman/podman.sock"});
-  EXPECT_EQ(c.podman.events_logs, Sockets{"/run/libpod/events/events.log"});
+  EXPECT_FALSE(c.podman.events_logs.has_value());  // the engine discovers each service's log
   EXPECT_TRUE(c.containerd.enabled);
   EXPECT_EQ(c.containerd.sockets,
             (Sockets{"/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
@@ -111,12 +111,12 @@ TEST(PluginConfigTest, SocketEngines) {
 
 TEST(PluginConfigTest, PodmanEventsLogs) {
   auto c = ParsePluginConfig(R"({"engines":{"podman":{"events_logs":["/tmp/a/events.log","/b.log"]}}})");
-  EXPECT_EQ(c.podman.events_logs, (Sockets{"/tmp/a/events.log", "/b.log"}));
+  EXPECT_EQ(c.podman.events_logs, (Sockets{"/tmp/a/events.log", "/b.log"}));  // an override
   EXPECT_EQ(c.podman.sockets, PluginConfig{}.podman.sockets);
   // Unlike sockets, [] means none.
-  EXPECT_TRUE(ParsePluginConfig(R"({"engines":{"podman":{"events_logs":[]}}})").podman.events_logs.empty());
-  EXPECT_EQ(ParsePluginConfig(R"({"engines":{"podman":{"enabled":false}}})").podman.events_logs,
-            PluginConfig{}.podman.events_logs);
+  EXPECT_EQ(ParsePluginConfig(R"({"engines":{"podman":{"events_logs":[]}}})").podman.events_logs, Sockets{});
+  EXPECT_FALSE(
+      ParsePluginConfig(R"({"engines":{"podman":{"enabled":false}}})").podman.events_logs.has_value());
 }
 
 TEST(PluginConfigTest, PartialEnginesKeepDefaults) {
@@ -286,7 +286,7 @@ TEST(PluginConfigTest, SchemaIsValidJsonAndMatchesParser) {
   EXPECT_FALSE(engines["properties"]["docker"]["properties"].contains("events_logs"));
   const json& events_logs = engines["properties"]["podman"]["properties"]["events_logs"];
   EXPECT_EQ(events_logs["items"]["type"], "string");
-  EXPECT_EQ(events_logs["default"], json(PluginConfig{}.podman.events_logs));
+  EXPECT_FALSE(events_logs.contains("default"));  // unset means discovered
   EXPECT_EQ(engines["properties"]["podman"]["additionalProperties"], false);
   EXPECT_EQ(engines["properties"]["static"]["anyOf"].size(), 2u);
   EXPECT_EQ(schema["properties"]["hooks"]["items"]["enum"], json::array({"create", "start"}));

@@ -245,6 +245,42 @@ TEST(ContainerdDecoder, CriSandboxContainer) {
   EXPECT_EQ(info->image_tag, "4.3.1-0");
 }
 
+TEST(ContainerdDecoder, CriContainerNamesItsPodFromAnnotations) {
+  // containerd's native record of a CRI container already carries the pod (the CRI engine's poll is
+  // seconds later): the io.kubernetes.cri.sandbox-* annotations become kubelet's pod labels.
+  containers_v1::Container c;
+  c.set_id("c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094");
+  (*c.mutable_labels())["io.cri-containerd.kind"] = "container";
+  c.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-container-status-verbose.json").dump());
+  auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->labels["io.kubernetes.pod.name"], "probe-pod");
+  EXPECT_EQ(info->labels["io.kubernetes.pod.namespace"], "probe-ns");
+  EXPECT_EQ(info->labels["io.kubernetes.pod.uid"], "probe-pod-uid-1");
+  EXPECT_EQ(info->labels.count("probe"), 0u);  // CRI config labels: only in the CRI record
+  EXPECT_EQ(info->name, "probe-ctr");
+
+  // Labels kubelet set win over the annotations.
+  (*c.mutable_labels())["io.kubernetes.pod.name"] = "kubelet-pod";
+  EXPECT_EQ(DecodeContainerdContainer(c, DecodeOptions{}, nullptr)->labels["io.kubernetes.pod.name"],
+            "kubelet-pod");
+
+  // The sandbox names its own pod the same way.
+  containers_v1::Container sandbox;
+  sandbox.set_id("65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c");
+  sandbox.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-pod-status-verbose.json").dump());
+  auto pod = DecodeContainerdContainer(sandbox, DecodeOptions{}, nullptr);
+  ASSERT_TRUE(pod);
+  EXPECT_EQ(pod->labels["io.kubernetes.pod.uid"], "probe-pod-uid-1");
+  EXPECT_EQ(pod->name, "probe-pod");
+
+  // A plain containerd container has no pod.
+  containers_v1::Container plain;
+  plain.set_id("plain");
+  EXPECT_EQ(
+      DecodeContainerdContainer(plain, DecodeOptions{}, nullptr)->labels.count("io.kubernetes.pod.name"), 0u);
+}
+
 // --- events
 
 template <typename Message>

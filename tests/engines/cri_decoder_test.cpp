@@ -101,7 +101,10 @@ TEST(CriDecoder, WithoutSandboxFallsBackToTheSpec) {
   EXPECT_EQ(info->pod_sandbox_id, kPodId);  // verbose sandboxID
   EXPECT_FALSE(info->host_network);         // joins the netns by path
   EXPECT_TRUE(info->pod_sandbox_labels.empty());
-  EXPECT_EQ(info->labels.count("io.kubernetes.pod.name"), 0u);
+  // The pod from the spec's annotations, as containerd's native record has it.
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.name"), "probe-pod");
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.namespace"), "probe-ns");
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.uid"), "probe-pod-uid-1");
 }
 
 TEST(CriDecoder, RuntimeNameToType) {

@@ -180,6 +180,11 @@ class FakeEngine {
     std::lock_guard lock(mu_);
     return waiting_;
   }
+  // The body of GET .../info (podman's libpod info); 404 until set.
+  void SetInfo(std::string info_json) {
+    std::lock_guard lock(mu_);
+    info_json_ = std::move(info_json);
+  }
   int subscriptions() const {
     std::lock_guard lock(mu_);
     return subscriptions_;
@@ -201,6 +206,8 @@ class FakeEngine {
         if (!conn.WriteResponse(200, "OK", "text/plain")) return;
       } else if (path == "/version") {
         if (!conn.WriteResponse(200, version_json_)) return;
+      } else if (const auto info = Info(); path.ends_with("/info") && info) {
+        if (!conn.WriteResponse(200, *info)) return;
       } else if (path.ends_with("/events")) {
         Stream(conn);
         return;
@@ -241,6 +248,11 @@ class FakeEngine {
     }
     --waiting_;
     return present;
+  }
+
+  std::optional<std::string> Info() const {
+    std::lock_guard lock(mu_);
+    return info_json_;
   }
 
   std::optional<std::string> Find(const std::map<std::string, std::string>& map,
@@ -292,6 +304,7 @@ class FakeEngine {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::string> containers_, images_;
+  std::optional<std::string> info_json_;
   std::vector<std::string> events_;
   std::set<std::string> held_;  // full ids whose inspect waits
   int waiting_ = 0;

@@ -65,7 +65,9 @@ class PodmanEngineTest : public ::testing::Test {
     fs::create_symlink(servers_.back()->socket_path(), socket);
     return *servers_.back();
   }
-  void StartEngine(PluginConfig config = {}, std::vector<std::string> events_logs = {}) {
+  // By default no log for the root socket (none configured); nullopt discovers it.
+  void StartEngine(PluginConfig config = {},
+                   std::optional<std::vector<std::string>> events_logs = std::vector<std::string>{}) {
     engine_ = std::make_unique<PodmanEngine>(std::vector<std::string>{root_socket_}, std::move(events_logs),
                                              host_root_, config, logger_, FastTiming());
     engine_->Start(sink_);
@@ -75,7 +77,7 @@ class PodmanEngineTest : public ::testing::Test {
   void StartWithEventsLog(PluginConfig config = {}) {
     fs::create_directories(fs::path(root_events_log_).parent_path());
     ServeAt(root_socket_, fake_);
-    StartEngine(config, {root_events_log_});
+    StartEngine(config, std::vector<std::string>{root_events_log_});
     ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
     ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
   }
@@ -152,7 +154,8 @@ TEST_F(PodmanEngineTest, DiscoversRootlessSocketThatAppearsAfterStart) {
   const auto info = sink_.WaitForAdded(Id("u1"));
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->type, ContainerType::kPodman);
-  EXPECT_TRUE(engine_->stats().connected);
+  // Connected once its events log was looked for, just after the listing.
+  EXPECT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
   EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "found rootless socket " + host_root_ + "/run/user/1000/"));
 
   // Then the root service starts too: both are followed.
@@ -298,13 +301,27 @@ TEST_F(PodmanEngineTest, EventsLogFollowsTheHooks) {
   EXPECT_EQ(stats.file_events, 2u);
 }
 
+// What podman 4.3's GET /libpod/info says about its events (the rest of the document is left out).
+std::string InfoJson(const std::string& logger, bool rootless) {
+  return R"({"host":{"eventLogger":")" + logger + R"(","security":{"rootless":)" +
+         (rootless ? "true" : "false") + R"(}},"store":{"runRoot":"/run/containers/storage"}})";
+}
+
 TEST_F(PodmanEngineTest, FollowsTheEventsLogOfEachRootlessUser) {
   StartEngine();
   user_fake_.SetContainer(Id("u1"), Inspect(Id("u1"), "rootless"));
+  user_fake_.SetInfo(InfoJson("file", true));
   ServeAt(host_root_ + "/run/user/1000/podman/podman.sock", user_fake_);
-  const std::string log = host_root_ + "/run/user/1000/libpod/tmp/events/events.log";
-  EXPECT_EQ(PodmanEngine::RootlessEventsLog(host_root_ + "/run/user/1000/podman/podman.sock"), log);
+  // The service here is this test (not a podman process): podman's rootless default under the runtime dir
+  // of the socket owner's uid.
+  const std::string log =
+      host_root_ + "/run/user/" + std::to_string(getuid()) + "/libpod/tmp/events/events.log";
   ASSERT_TRUE(sink_.WaitForAdded(Id("u1")).has_value());
+  ASSERT_TRUE(WaitFor([&] {
+    return logger_.Contains(LogLevel::kInfo, "events log of " + host_root_ +
+                                                 "/run/user/1000/podman/podman.sock: " + log +
+                                                 " (podman's default tmp dir)");
+  }));
   // Its directory appears with the user's first podman command.
   ASSERT_TRUE(WaitFor([&] { return logger_.Contains(LogLevel::kDebug, "cannot watch"); }));
   user_fake_.SetContainer(Id("u2"), Inspect(Id("u2"), "second"));
@@ -313,6 +330,58 @@ TEST_F(PodmanEngineTest, FollowsTheEventsLogOfEachRootlessUser) {
   ASSERT_TRUE(inspected.has_value());
   EXPECT_EQ(inspected->name, "second");
   EXPECT_EQ(StopAndStats().file_events, 1u);
+}
+
+TEST_F(PodmanEngineTest, FindsTheEventsLogWhereContainersConfPutsIt) {
+  // Without events_logs in the config, the root service's log comes from the system containers.conf.
+  Append(host_root_ + "/etc/containers/containers.conf",
+         "[engine]\nevents_logger = \"file\"\nevents_logfile_path = \"/var/log/podman/events.log\"\n");
+  const std::string log = host_root_ + "/var/log/podman/events.log";
+  fake_.SetInfo(InfoJson("file", false));
+  ServeAt(root_socket_, fake_);
+  StartEngine({}, std::nullopt);
+  ASSERT_TRUE(WaitFor([&] {
+    return logger_.Contains(LogLevel::kInfo, "events log of " + root_socket_ + ": " + log +
+                                                 " (events_logfile_path in /etc/containers/containers.conf)");
+  }));
+  fake_.SetContainer(Id("f1"), Inspect(Id("f1"), "from-file"));
+  Append(log, PodmanLogLine("create", Id("f1")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("f1"), 1).has_value());
+  EXPECT_EQ(StopAndStats().file_events, 1u);
+}
+
+TEST_F(PodmanEngineTest, JournaldLoggerLeavesOnlyTheApiStream) {
+  fake_.SetInfo(InfoJson("journald", false));
+  ServeAt(root_socket_, fake_);
+  StartEngine({}, std::nullopt);
+  ASSERT_TRUE(WaitFor([&] { return logger_.Contains(LogLevel::kWarning, "logs its events to journald"); }));
+  ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
+  fake_.SetContainer(Id("j1"), Inspect(Id("j1"), "journald"));
+  fake_.PushEvent(EventLine("create", Id("j1")));
+  ASSERT_TRUE(sink_.WaitForAdded(Id("j1")).has_value());
+  StopAndStats();
+  // No file is followed, not even podman's default one.
+  EXPECT_FALSE(logger_.Contains(LogLevel::kInfo, "events log of"));
+  EXPECT_FALSE(logger_.Contains(LogLevel::kInfo, "following events log"));
+  EXPECT_EQ(logger_.Count(LogLevel::kWarning, "logs its events to journald"), 1u);
+}
+
+TEST_F(PodmanEngineTest, ConfiguredEventsLogsOverrideDiscovery) {
+  Append(host_root_ + "/etc/containers/containers.conf",
+         "[engine]\nevents_logfile_path = \"/elsewhere.log\"\n");
+  const std::string configured = host_root_ + "/configured/events.log";
+  fake_.SetInfo(InfoJson("file", false));
+  ServeAt(root_socket_, fake_);
+  StartEngine({}, std::vector<std::string>{configured});
+  ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
+  ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
+  fake_.SetContainer(Id("o1"), Inspect(Id("o1"), "configured"));
+  Append(configured, PodmanLogLine("create", Id("o1")));
+  ASSERT_TRUE(sink_.WaitForAddedNth(Id("o1"), 1).has_value());
+  fake_.SetContainer(Id("o2"), Inspect(Id("o2"), "ignored"));
+  Append(host_root_ + "/elsewhere.log", PodmanLogLine("create", Id("o2")));
+  EXPECT_EQ(StopAndStats().file_events, 1u);
+  EXPECT_FALSE(logger_.Contains(LogLevel::kInfo, "events log of"));  // nothing looked up
 }
 
 }  // namespace

@@ -234,6 +234,20 @@ TEST_P(RealPodmanEventsLogPlugin, ReportsContainersFromTheEventsLog) {
   ASSERT_TRUE(PumpUntil(*host, [&] { return !Known(*host, id); })) << "removal not reported";
 }
 
+TEST_P(RealPodmanEventsLogPlugin, FindsTheEventsLogByItself) {
+  // No events_logs in the config, and podman runs with a private --tmpdir: its log is not at the
+  // default path, and the plugin must find it from the service.
+  auto host = StartPlugin("create");
+  ASSERT_NE(host, nullptr);
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_connected") == 1; }));
+  const std::string id = engine_->CreateContainer("found-events-log");
+  ASSERT_FALSE(id.empty()) << engine_->last_error();
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Known(*host, id); })) << "new container not reported";
+  ASSERT_TRUE(PumpUntil(*host, [&] { return Metric(*host, "n_podman_file_events") >= 1; }))
+      << "the discovered events log delivered nothing";
+  EXPECT_EQ(host->ContainersTableString(id.substr(0, 12), "name"), "found-events-log");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, RealEnginePlugin, ::testing::Values("docker", "podman"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Engines, RealEngineNetworkPlugin, ::testing::Values("docker"),

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/plugin_config.h"
 #include "engines/fake_engine.h"
@@ -37,8 +39,8 @@ TEST(RealPodmanEngine, EventsLogAndApiStreamDeliverEachEventOnce) {
   CapturingLogger logger;
   RecordingSink sink;
   // A private host root: no rootless users' sockets of this machine.
-  PodmanEngine engine({podman->socket()}, {podman->events_log()}, podman->dir() + "/host-root",
-                      PluginConfig{}, logger);
+  PodmanEngine engine({podman->socket()}, std::vector<std::string>{podman->events_log()},
+                      podman->dir() + "/host-root", PluginConfig{}, logger);
   engine.Start(sink);
   ASSERT_TRUE(engine.WaitForInitialList(kGuard));
   ASSERT_TRUE(engine.stats().connected) << engine.stats().last_error;
@@ -61,6 +63,30 @@ TEST(RealPodmanEngine, EventsLogAndApiStreamDeliverEachEventOnce) {
   EXPECT_EQ(sink.CountAdded(id), 2u) << "an event was handled twice";
   EXPECT_EQ(CountRemoved(sink, id), 1u);
   EXPECT_TRUE(logger.Contains(libcontainer::LogLevel::kInfo, "following events log " + podman->events_log()));
+}
+
+TEST(RealPodmanEngine, FindsTheEventsLogOfAServiceWithAPrivateTmpdir) {
+  std::string error;
+  auto podman = RealPodman::Start(&error);
+  if (!podman) {
+    if (RequireRealEngines()) FAIL() << "podman did not start:\n" << error;
+    GTEST_SKIP() << "podman did not start:\n" << error;
+  }
+  CapturingLogger logger;
+  RecordingSink sink;
+  // The service's own files are read at their real paths: no host root.
+  PodmanEngine engine({podman->socket()}, std::nullopt, "", PluginConfig{}, logger);
+  engine.Start(sink);
+  ASSERT_TRUE(engine.WaitForInitialList(kGuard));
+  ASSERT_TRUE(WaitFor([&] { return engine.stats().connected; }));
+  // Its CONTAINERS_CONF sets no path; the --tmpdir of its command line does.
+  EXPECT_TRUE(logger.Contains(
+      libcontainer::LogLevel::kInfo,
+      "events log of " + podman->socket() + ": " + podman->events_log() + " (the service's --tmpdir)"));
+  const std::string id = podman->CreateContainer("discovered-log");
+  ASSERT_FALSE(id.empty()) << podman->last_error();
+  ASSERT_TRUE(WaitFor([&] { return engine.stats().file_events >= 1; }));
+  engine.Stop();
 }
 
 }  // namespace

@@ -245,7 +245,14 @@ std::optional<ContainerInfo> DecodeContainerdContainer(const containers_v1::Cont
   info.pod_sandbox_id = oci_spec::Annotation(spec, kCriSandboxIdAnnotation);
   if (info.pod_sandbox_id.empty()) info.pod_sandbox_id = c.sandbox();
 
-  std::string name = MapValue(c.labels(), info.is_pod_sandbox ? kCriPodNameLabel : kCriContainerNameLabel);
+  // containerd's native events report a CRI container long before the CRI
+  // engine's poll does: its record already names the pod.
+  AddPodLabels({oci_spec::Annotation(spec, kCriSandboxNameAnnotation),
+                oci_spec::Annotation(spec, kCriSandboxNamespaceAnnotation),
+                oci_spec::Annotation(spec, kCriSandboxUidAnnotation)},
+               &info.labels);
+
+  std::string name = MapValue(c.labels(), info.is_pod_sandbox ? kK8sPodNameLabel : kK8sContainerNameLabel);
   if (name.empty()) {
     name = oci_spec::Annotation(
         spec, info.is_pod_sandbox ? kCriSandboxNameAnnotation : kCriContainerNameAnnotation);

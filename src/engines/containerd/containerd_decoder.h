@@ -11,6 +11,7 @@
 
 #include "core/container_info.h"
 #include "engines/docker/docker_decoder.h"
+#include "engines/kubernetes_metadata.h"
 
 namespace containerd::services::containers::v1 {
 class Container;
@@ -21,16 +22,6 @@ class Envelope;
 
 namespace libcontainer {
 
-// Labels and annotations containerd's CRI plugin puts on the containers it
-// creates (namespace k8s.io).
-inline constexpr std::string_view kCriContainerNameLabel = "io.kubernetes.container.name";
-inline constexpr std::string_view kCriPodNameLabel = "io.kubernetes.pod.name";
-inline constexpr std::string_view kCriKindLabel = "io.cri-containerd.kind";
-inline constexpr std::string_view kCriSandboxIdAnnotation = "io.kubernetes.cri.sandbox-id";
-inline constexpr std::string_view kCriContainerNameAnnotation = "io.kubernetes.cri.container-name";
-inline constexpr std::string_view kCriSandboxNameAnnotation = "io.kubernetes.cri.sandbox-name";
-inline constexpr std::string_view kCriContainerTypeAnnotation = "io.kubernetes.cri.container-type";
-
 // containers.v1.Container → ContainerInfo (type containerd). The spec Any
 // holds the OCI runtime spec as JSON; a missing or malformed spec only leaves
 // the spec-derived fields (user, env, mounts, resources, privileged, host
@@ -38,7 +29,10 @@ inline constexpr std::string_view kCriContainerTypeAnnotation = "io.kubernetes.c
 // *error (if non-null) when the id is empty.
 // name: label io.kubernetes.container.name, else the spec annotation
 // io.kubernetes.cri.container-name (io.kubernetes.pod.name / sandbox-name for
-// sandboxes), else the container id. image_digest is only known when the
+// sandboxes), else the container id. A CRI container's pod (name, namespace,
+// uid) comes from the io.kubernetes.cri.sandbox-* annotations when kubelet's
+// io.kubernetes.pod.* labels are missing, so its k8s.* fields do not wait for
+// the CRI engine's record. image_digest is only known when the
 // image reference carries `@sha256:`; image_id stays empty (both need the
 // images service).
 std::optional<ContainerInfo> DecodeContainerdContainer(

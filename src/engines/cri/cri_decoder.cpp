@@ -4,6 +4,7 @@
 
 #include "cri/api.pb.h"
 #include "engines/containerd/containerd_decoder.h"
+#include "engines/kubernetes_metadata.h"
 
 namespace libcontainer {
 namespace {
@@ -104,9 +105,7 @@ void ApplySandbox(const cri::PodSandboxStatusResponse& sandbox, const json& sand
     // Labels kubelet would have set, so that pods made by other clients still
     // carry them; existing values win.
     const cri::PodSandboxMetadata& meta = status.metadata();
-    if (!meta.uid().empty()) info->labels.emplace("io.kubernetes.pod.uid", meta.uid());
-    if (!meta.name().empty()) info->labels.emplace("io.kubernetes.pod.name", meta.name());
-    if (!meta.namespace_().empty()) info->labels.emplace("io.kubernetes.pod.namespace", meta.namespace_());
+    AddPodLabels({meta.name(), meta.namespace_(), meta.uid()}, &info->labels);
   }
 }
 
@@ -277,6 +276,11 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
     info.host_pid = from_spec.host_pid;
     info.host_ipc = from_spec.host_ipc;
   }
+  // The same fallback as containerd's native record: both must agree.
+  AddPodLabels({oci_spec::Annotation(runtime_spec, kCriSandboxNameAnnotation),
+                oci_spec::Annotation(runtime_spec, kCriSandboxNamespaceAnnotation),
+                oci_spec::Annotation(runtime_spec, kCriSandboxUidAnnotation)},
+               &info.labels);
   if (!info.pod_sandbox_id.empty()) info.labels.emplace("io.kubernetes.sandbox.id", info.pod_sandbox_id);
   return info;
 }

@@ -196,6 +196,9 @@ std::string HttpEngineWatcher::ConnectAndFollow(Session& session, EngineHttp& ht
     if (status == InspectStatus::kFound) sink_->OnContainer(info);
   }
 
+  // Before the socket counts as connected: whatever the dialect sets up
+  // (podman's events log) is in place once it does.
+  dialect_->Connected(http, session.socket, prefix);
   policy.Connected(session.socket + " (API " + version + "), " + std::to_string(ids->size()) +
                    " containers listed");
   session.connected.store(true);

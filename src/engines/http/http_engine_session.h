@@ -51,6 +51,11 @@ class HttpEngineDialect {
   // Inspects `id` (full or prefix) and whatever else completes the record.
   virtual InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id,
                                 ContainerInfo* info, std::string* error) const = 0;
+  // On the session's thread, each time `socket` has listed, before it counts
+  // as connected and its event stream is followed (the service may have
+  // changed since the last time).
+  virtual void Connected(EngineHttp& /*http*/, const std::string& /*socket*/,
+                         std::string_view /*prefix*/) const {}
 };
 
 class HttpEngineWatcher {

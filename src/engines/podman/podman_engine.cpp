@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
+#include "engines/engine_factory.h"
 #include "engines/podman/podman_decoder.h"
+#include "engines/podman/podman_events_discovery.h"
+#include "engines/podman/podman_service_facts.h"
 
 namespace libcontainer {
 namespace {
@@ -29,8 +33,12 @@ std::string PodmanVersion(const nlohmann::json& doc) {
 
 class PodmanDialect final : public HttpEngineDialect {
  public:
-  explicit PodmanDialect(const PluginConfig& config)
-      : options_{config.label_max_len, config.with_size}, hooks_(config.hooks) {}
+  using ConnectedCallback = std::function<void(EngineHttp&, const std::string&, std::string_view)>;
+
+  PodmanDialect(const PluginConfig& config, ConnectedCallback on_connected)
+      : options_{config.label_max_len, config.with_size},
+        hooks_(config.hooks),
+        on_connected_(std::move(on_connected)) {}
 
   ContainerType type() const override { return ContainerType::kPodman; }
 
@@ -73,22 +81,31 @@ class PodmanDialect final : public HttpEngineDialect {
     return InspectContainer(http, prefix, id, options_, DecodePodmanInspect, info, error);
   }
 
+  void Connected(EngineHttp& http, const std::string& socket, std::string_view prefix) const override {
+    on_connected_(http, socket, prefix);
+  }
+
  private:
   const DecodeOptions options_;
   const uint32_t hooks_;
+  const ConnectedCallback on_connected_;
 };
 
 }  // namespace
 
-PodmanEngine::PodmanEngine(std::vector<std::string> sockets, std::vector<std::string> events_logs,
-                           std::string host_root, const PluginConfig& config, const Logger& logger,
-                           EngineTiming timing)
+PodmanEngine::PodmanEngine(std::vector<std::string> sockets,
+                           std::optional<std::vector<std::string>> events_logs, std::string host_root,
+                           const PluginConfig& config, const Logger& logger, EngineTiming timing)
     : sockets_(std::move(sockets)),
       events_logs_(std::move(events_logs)),
       host_root_(std::move(host_root)),
       logger_(logger),
       timing_(timing),
-      watcher_("podman", std::make_unique<PodmanDialect>(config), config, logger, timing) {}
+      watcher_("podman",
+               std::make_unique<PodmanDialect>(
+                   config, [this](EngineHttp& http, const std::string& socket,
+                                  std::string_view prefix) { DiscoverEventsLog(http, socket, prefix); }),
+               config, logger, timing) {}
 
 PodmanEngine::~PodmanEngine() {
   Stop();
@@ -97,19 +114,55 @@ PodmanEngine::~PodmanEngine() {
 void PodmanEngine::Start(ContainerSink& sink) {
   if (scan_thread_.joinable()) return;
   watcher_.Start(sink, sockets_, /*more_sockets_coming=*/true);
-  for (const std::string& path : events_logs_) FollowEventsLog(path);
+  if (events_logs_) {
+    for (const std::string& path : *events_logs_) FollowEventsLog(path);
+  }
   scan_thread_ = std::thread([this] { RunRootlessScan(); });
 }
 
 void PodmanEngine::Stop() {
   // The watcher's stop also wakes the scanner, and AddSocket refuses from now
-  // on; the log threads' inspects end at once and they report nothing more.
+  // on; it joins the sessions, so no log is added after it. The log threads'
+  // inspects end at once and they report nothing more.
   watcher_.Stop();
   if (scan_thread_.joinable()) scan_thread_.join();
+  std::lock_guard lock(logs_mu_);
   for (const auto& log : logs_) log->Stop();
 }
 
+void PodmanEngine::DiscoverEventsLog(EngineHttp& http, const std::string& socket, std::string_view prefix) {
+  // Configured logs stand for the configured sockets' services.
+  if (events_logs_ && std::find(sockets_.begin(), sockets_.end(), socket) != sockets_.end()) return;
+  const EngineHttp::Result info = http.Get(std::string(prefix) + "/info");
+  if (info.outcome == EngineHttp::Result::Outcome::kStopped) return;
+  std::string note;
+  const PodmanEventsLogChoice choice = ChoosePodmanEventsLog(
+      GatherPodmanEventsLogInputs(socket, info.ok() ? info.body : std::string(), host_root_, &note));
+  const std::string path = choice.path.empty() ? std::string() : WithHostRoot(host_root_, choice.path);
+  std::string message = path.empty()
+                            ? "podman: " + socket + " logs its events to " +
+                                  (choice.logger.empty() ? "no file found" : choice.logger) +
+                                  ": only its API stream is followed, 100-250 ms later than a file would be"
+                            : "podman: events log of " + socket + ": " + path + " (" + choice.source + ")";
+  if (!info.ok()) message += "; no info: " + info.error;
+  if (!note.empty()) message += "; " + note;
+  bool changed = false;
+  {
+    std::lock_guard lock(logs_mu_);
+    std::string& last = discovered_[socket];
+    changed = last != message;
+    last = message;
+  }
+  if (changed) path.empty() ? logger_.Warning(message) : logger_.Info(message);
+  if (!path.empty()) FollowEventsLog(path);
+}
+
 void PodmanEngine::FollowEventsLog(const std::string& path) {
+  std::lock_guard lock(logs_mu_);
+  // Services sharing a log (or a reconnect) follow it once.
+  for (const auto& log : logs_) {
+    if (log->path() == path) return;
+  }
   auto log = std::make_unique<PodmanEventsLog>(
       path, [this](const EngineEvent& event) { watcher_.HandleFileEvent(event); }, logger_,
       timing_.events_log_rewatch);
@@ -147,11 +200,6 @@ std::vector<std::string> PodmanEngine::FindRootlessSockets(const std::string& ho
   return found;
 }
 
-std::string PodmanEngine::RootlessEventsLog(const std::string& socket) {
-  const std::filesystem::path user_dir = std::filesystem::path(socket).parent_path().parent_path();
-  return (user_dir / "libpod" / "tmp" / "events" / "events.log").string();
-}
-
 void PodmanEngine::RunRootlessScan() {
   std::set<std::string> known(sockets_.begin(), sockets_.end());
   bool first = true;
@@ -159,8 +207,7 @@ void PodmanEngine::RunRootlessScan() {
     for (const std::string& socket : FindRootlessSockets(host_root_)) {
       if (!known.insert(socket).second) continue;
       logger_.Info("podman: found rootless socket " + socket);
-      watcher_.AddSocket(socket);
-      FollowEventsLog(RootlessEventsLog(socket));
+      watcher_.AddSocket(socket);  // its events log is found once it connects
     }
     if (std::exchange(first, false)) watcher_.InitialSocketsKnown();
   } while (watcher_.SleepUnlessStopped(timing_.rootless_rescan));

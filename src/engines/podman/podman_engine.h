@@ -4,10 +4,15 @@
 // user who logs in after start is picked up. Follows create/start/remove.
 // With podman's file events_logger, the API stream lags its events log by
 // 100-250 ms, so the logs are also followed directly (PodmanEventsLog): a
-// container is inspected as soon as its line is written.
+// container is inspected as soon as its line is written. Each service's log
+// is found when its socket connects (podman_events_discovery.h), unless the
+// config names the logs of the configured sockets.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -26,12 +31,14 @@ inline constexpr std::string_view kPodmanApiPrefix = "/v4.0.0/libpod";
 
 class PodmanEngine final : public ContainerEngine {
  public:
-  // `sockets` and `events_logs` (those of the services on `sockets`) already
-  // carry $HOST_ROOT; `host_root` ("" for /) is where the rootless sockets and
-  // their events logs are looked for. Threads: one per socket, the inspect
-  // workers, one rootless scanner, one per events log.
-  PodmanEngine(std::vector<std::string> sockets, std::vector<std::string> events_logs, std::string host_root,
-               const PluginConfig& config, const Logger& logger, EngineTiming timing = {});
+  // `sockets` and `events_logs` (those of the services on `sockets`; nullopt:
+  // discover them) already carry $HOST_ROOT; `host_root` ("" for /) is where
+  // the rootless sockets, the services' files and their events logs are looked
+  // for. Threads: one per socket, the inspect workers, one rootless scanner,
+  // one per events log.
+  PodmanEngine(std::vector<std::string> sockets, std::optional<std::vector<std::string>> events_logs,
+               std::string host_root, const PluginConfig& config, const Logger& logger,
+               EngineTiming timing = {});
   ~PodmanEngine() override;
 
   std::string_view name() const override { return "podman"; }
@@ -43,23 +50,25 @@ class PodmanEngine final : public ContainerEngine {
 
   // Sockets of rootless users under `host_root`, sorted.
   static std::vector<std::string> FindRootlessSockets(const std::string& host_root);
-  // The events log of a rootless user's service, from its socket:
-  // <root>/run/user/<uid>/podman/podman.sock → <root>/run/user/<uid>/libpod/tmp/events/events.log.
-  static std::string RootlessEventsLog(const std::string& socket);
 
  private:
   void RunRootlessScan();
+  // A service connected (its session thread): finds and follows its log.
+  void DiscoverEventsLog(EngineHttp& http, const std::string& socket, std::string_view prefix);
   void FollowEventsLog(const std::string& path);
 
   const std::vector<std::string> sockets_;
-  const std::vector<std::string> events_logs_;
+  const std::optional<std::vector<std::string>> events_logs_;
   const std::string host_root_;
   const Logger& logger_;
   const EngineTiming timing_;
   HttpEngineWatcher watcher_;
   std::thread scan_thread_;
-  // Added by Start, then by the scanner; read by Stop once it has joined that.
+  std::mutex logs_mu_;
+  // Added by Start and the session threads; Stop stops them once those ended.
   std::vector<std::unique_ptr<PodmanEventsLog>> logs_;
+  // Per socket, what discovery last logged: said again only when it changes.
+  std::map<std::string, std::string> discovered_;
 };
 
 }  // namespace libcontainer
