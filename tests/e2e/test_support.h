@@ -9,11 +9,14 @@
 
 #include "host/event_builder.h"
 #include "host/plugin_host.h"
+#include "host/thread_specs.h"
 
 namespace e2e {
 
-inline constexpr const char* kDockerId = "eba371cc398f5f32b983653f36cadd03c22c2a516b5b48c69fe5453155b6611d";
-inline constexpr const char* kDockerShortId = "eba371cc398f";
+using testhost::DockerThread;
+using testhost::HostThread;
+using testhost::kDockerId;
+using testhost::kDockerShortId;
 
 inline std::unique_ptr<testhost::PluginHost> LoadPlugin(const std::string& config = "") {
   std::string error;
@@ -22,28 +25,6 @@ inline std::unique_ptr<testhost::PluginHost> LoadPlugin(const std::string& confi
   if (host == nullptr) return nullptr;
   EXPECT_TRUE(host->Init(config, &error)) << error;
   return host;
-}
-
-inline testhost::ThreadSpec DockerThread(int64_t tid, int64_t vpid, const std::string& id = kDockerId) {
-  testhost::ThreadSpec spec;
-  spec.tid = spec.pid = tid;
-  spec.ptid = 1;
-  spec.vpid = spec.vtid = vpid;
-  spec.comm = "nginx";
-  spec.exe = "/usr/sbin/nginx";
-  spec.cgroups = {{"cpuset", "/docker/" + id}, {"memory", "/docker/" + id}};
-  spec.pidns_init_start_ts = 1'700'000'000'000'000'000ULL;
-  return spec;
-}
-
-inline testhost::ThreadSpec HostThread(int64_t tid) {
-  testhost::ThreadSpec spec;
-  spec.tid = spec.pid = spec.vpid = spec.vtid = tid;
-  spec.ptid = 1;
-  spec.comm = "bash";
-  spec.exe = "/bin/bash";
-  spec.cgroups = {{"cpuset", "/"}, {"memory", "/user.slice/user-1000.slice/session-2.scope"}};
-  return spec;
 }
 
 // A docker container as the docker engine reports it.

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "engines/container_engine.h"
+#include "host/thread_specs.h"
 #include "host/thread_table.h"
 #include "plugin/plugin_api.h"
 #include "plugin/thread_table.h"
 
 namespace libcontainer::testing {
 
-inline constexpr const char* kDockerId = "eba371cc398f5f32b983653f36cadd03c22c2a516b5b48c69fe5453155b6611d";
+using testhost::kDockerId;
 inline constexpr const char* kDockerShortId = "eba371cc398f";
 
 class TestTables : public testhost::ErrorSink {
@@ -65,26 +66,8 @@ class TestTables : public testhost::ErrorSink {
   std::string last_error_;
 };
 
-inline testhost::ThreadSpec DockerThread(int64_t tid, int64_t vpid, int64_t ptid = 1,
-                                         const std::string& id = kDockerId) {
-  testhost::ThreadSpec spec;
-  spec.tid = spec.pid = tid;
-  spec.ptid = ptid;
-  spec.vpid = spec.vtid = vpid;
-  spec.exe = "/usr/sbin/nginx";
-  spec.cgroups = {{"cpuset", "/docker/" + id}, {"memory", "/docker/" + id}};
-  spec.pidns_init_start_ts = 1'700'000'000'000'000'000ULL;
-  return spec;
-}
-
-inline testhost::ThreadSpec HostThread(int64_t tid) {
-  testhost::ThreadSpec spec;
-  spec.tid = spec.pid = spec.vpid = spec.vtid = tid;
-  spec.ptid = 1;
-  spec.exe = "/bin/bash";
-  spec.cgroups = {{"cpuset", "/"}, {"memory", "/user.slice/user-1000.slice/session-2.scope"}};
-  return spec;
-}
+using testhost::DockerThread;
+using testhost::HostThread;
 
 // An engine that records what it is asked and reports the stats it is given.
 class FakeEngine : public ContainerEngine {

@@ -94,7 +94,7 @@ TEST_F(ThreadTaggerTest, TagsAContainerThreadAndAHostThread) {
 TEST_F(ThreadTaggerTest, TagsTheChildOfANewProcess) {
   AddDockerRecord();
   tables_.host().Put(DockerThread(100, 1));
-  tables_.host().Put(DockerThread(101, 2, 100));
+  tables_.host().Put(DockerThread(101, 2, kDockerId, 100));
   Tag(100, 101);
   EXPECT_EQ(tables_.ContainerId(101), kDockerShortId);
   // The child inherits its parent's category.
@@ -141,8 +141,8 @@ TEST_F(ThreadTaggerTest, AProcessStartedInsideTheContainerIsAContainerProcess) {
   tables_.host().Put(DockerThread(100, 1));
   Tag(100);
   // An uncategorised parent below the container init: the walk finds it.
-  tables_.host().Put(DockerThread(101, 2, 100));
-  tables_.host().Put(DockerThread(102, 3, 101));
+  tables_.host().Put(DockerThread(101, 2, kDockerId, 100));
+  tables_.host().Put(DockerThread(102, 3, kDockerId, 101));
   Tag(102);
   EXPECT_EQ(tables_.Category(102), kContainer);
 }
@@ -151,7 +151,7 @@ TEST_F(ThreadTaggerTest, AProbeExecdFromOutsideTakesTheProbesCategory) {
   AddDockerRecord(ProbeCommand{"/bin/sh", {"-c", "curl -f localhost"}});
   // runc exec: the parent is a host process outside the container.
   tables_.host().Put(HostThread(50));
-  auto probe = DockerThread(300, 7, 50);
+  auto probe = DockerThread(300, 7, kDockerId, 50);
   probe.exe = "/bin/sh";
   probe.args = {"-c", "curl -f localhost"};
   tables_.host().Put(probe);
@@ -161,8 +161,8 @@ TEST_F(ThreadTaggerTest, AProbeExecdFromOutsideTakesTheProbesCategory) {
 
 TEST_F(ThreadTaggerTest, TheAncestorWalkEndsOnALoop) {
   AddDockerRecord();
-  tables_.host().Put(DockerThread(400, 4, 401));
-  tables_.host().Put(DockerThread(401, 5, 400));
+  tables_.host().Put(DockerThread(400, 4, kDockerId, 401));
+  tables_.host().Put(DockerThread(401, 5, kDockerId, 400));
   Tag(400);
   EXPECT_EQ(tables_.Category(400), kNone);
   EXPECT_EQ(tables_.ContainerId(400), kDockerShortId);
@@ -182,7 +182,7 @@ TEST_F(ThreadTaggerTest, TagAllTagsEveryThread) {
 TEST_F(ThreadTaggerTest, FindsTheContainerOfAnExitingInit) {
   AddDockerRecord();
   tables_.host().Put(DockerThread(100, 1));
-  tables_.host().Put(DockerThread(101, 2, 100));
+  tables_.host().Put(DockerThread(101, 2, kDockerId, 100));
   Tag(100, 101);
   auto info = tagger_->ContainerOfInit(tables_.reader(), 100);
   ASSERT_NE(info, nullptr);
