@@ -144,11 +144,6 @@ void ContainerPlugin::OnProcExit(const ThreadTable::Reader& r, int64_t tid) {
     emitter_.Emit(kContainerRemovedEventName, ContainerToJson(*info));
 }
 
-ss_plugin_rc ContainerPlugin::ExtractFields(const ss_plugin_event_input& event,
-                                            const ss_plugin_field_extract_input& input) {
-  return resolver_.Extract(event, input);
-}
-
 ss_plugin_rc ContainerPlugin::CaptureOpen(const ss_plugin_capture_listen_input& input) {
   if (input.table_reader_ext == nullptr || input.table_writer_ext == nullptr) return SS_PLUGIN_FAILURE;
   resolver_.Invalidate();
