@@ -29,13 +29,23 @@ size_t CountRemoved(const RecordingSink& sink, const std::string& full_id) {
   return n;
 }
 
-TEST(RealPodmanEngine, EventsLogAndApiStreamDeliverEachEventOnce) {
-  std::string error;
-  auto podman = RealPodman::Start(&error);
-  if (!podman) {
+// A podman service of its own for each test; without one the test is skipped
+// (failed under CI=true).
+class RealPodmanEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    podman_ = RealPodman::Start(&error);
+    if (podman_) return;
     if (RequireRealEngines()) FAIL() << "podman did not start:\n" << error;
     GTEST_SKIP() << "podman did not start:\n" << error;
   }
+
+  std::unique_ptr<RealPodman> podman_;
+};
+
+TEST_F(RealPodmanEngine, EventsLogAndApiStreamDeliverEachEventOnce) {
+  RealPodman* podman = podman_.get();
   CapturingLogger logger;
   RecordingSink sink;
   // A private host root: no rootless users' sockets of this machine.
@@ -65,13 +75,8 @@ TEST(RealPodmanEngine, EventsLogAndApiStreamDeliverEachEventOnce) {
   EXPECT_TRUE(logger.Contains(libcontainer::LogLevel::kInfo, "following events log " + podman->events_log()));
 }
 
-TEST(RealPodmanEngine, FindsTheEventsLogOfAServiceWithAPrivateTmpdir) {
-  std::string error;
-  auto podman = RealPodman::Start(&error);
-  if (!podman) {
-    if (RequireRealEngines()) FAIL() << "podman did not start:\n" << error;
-    GTEST_SKIP() << "podman did not start:\n" << error;
-  }
+TEST_F(RealPodmanEngine, FindsTheEventsLogOfAServiceWithAPrivateTmpdir) {
+  RealPodman* podman = podman_.get();
   CapturingLogger logger;
   RecordingSink sink;
   // The service's own files are read at their real paths: no host root.
