@@ -70,7 +70,7 @@ void InspectPipeline::Lookup(std::string_view id) {
 }
 
 bool InspectPipeline::EnqueueLocked(std::string_view id, Attempt attempt, bool lookup) {
-  const int attempts = lookup ? timing_.lookup_attempts : 1;
+  const int attempts = lookup ? timing_.lookup_attempts : timing_.event_inspect_attempts;
   const auto now = Clock::now();
   const auto found = entries_.find(std::string(id));
   if (found != entries_.end()) {

@@ -11,7 +11,8 @@
 //   flight, and is reported after any result reported before it: a late
 //   inspect never brings a removed container back;
 // - lookups retry with doubling delays, because the parser may meet a
-//   container before its engine shows it; event inspects are tried once;
+//   container before its engine shows it; event inspects retry the same way,
+//   fewer times, when their attempt asks to (an engine that did not answer);
 // - entries are bounded, requests never block, and Stop() joins the workers as
 //   soon as the attempts in progress return (the watchers make them return:
 //   a stop flag for HTTP transfers, the call canceller for gRPC).
@@ -33,7 +34,7 @@
 #include "core/logger.h"
 #include "engines/container_engine.h"
 #include "engines/engine_counters.h"
-#include "engines/http/engine_timing.h"
+#include "engines/engine_timing.h"
 
 namespace libcontainer {
 
@@ -61,7 +62,8 @@ class InspectPipeline {
   // Prompt once the attempts in progress return; idempotent.
   void Stop();
 
-  // Queues one attempt at `id` (from an engine event). False when stopping or
+  // Queues an attempt at `id` (from an engine event), tried up to
+  // timing.event_inspect_attempts times while it asks to. False when stopping or
   // when timing.inspect_queue_capacity ids are queued (counted as an inspect
   // error and logged).
   bool Inspect(std::string_view id, Attempt attempt);

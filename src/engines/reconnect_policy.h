@@ -9,7 +9,7 @@
 
 #include "core/logger.h"
 #include "engines/engine_counters.h"
-#include "engines/http/engine_timing.h"
+#include "engines/engine_timing.h"
 
 namespace libcontainer {
 

@@ -13,6 +13,7 @@
 #include "containerd/events/task.pb.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "engines/common/oci_spec.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {

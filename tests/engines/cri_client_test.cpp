@@ -14,6 +14,7 @@
 #include "engines/cri/cri_decoder.h"
 #include "engines/fake_cri_server.h"
 #include "engines/fake_engine.h"
+#include "engines/grpc/grpc_channel.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {

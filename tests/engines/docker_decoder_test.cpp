@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "engines/common/engine_values.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {
@@ -89,12 +90,12 @@ TEST(DockerInspectTest, PodmanCompatSampleDecodesAsDocker) {
 
 TEST(DockerListTest, RealSamples) {
   std::string error;
-  auto ids = DecodeDockerContainerList(ReadSample("docker-containers-list.json"), &error);
+  auto ids = engine_decode::IdsFromList(ReadSample("docker-containers-list.json"), &error);
   ASSERT_TRUE(ids.has_value()) << error;
   EXPECT_EQ(*ids, (std::vector<std::string>{
                       kRunId, "1332c87599b10690a35d58c0e3d7e50974360778b5841fb60b7aebbfdba2cfa4"}));
 
-  ids = DecodeDockerContainerList(ReadSample("podman-compat-containers-list.json"), &error);
+  ids = engine_decode::IdsFromList(ReadSample("podman-compat-containers-list.json"), &error);
   ASSERT_TRUE(ids.has_value()) << error;
   EXPECT_EQ(*ids,
             (std::vector<std::string>{"0ad691da02a426d743da29a09a0366d01140562b8c81edc0d17010bd1ff90673",
@@ -103,18 +104,18 @@ TEST(DockerListTest, RealSamples) {
 
 TEST(DockerListTest, EdgeCases) {
   std::string error;
-  EXPECT_EQ(DecodeDockerContainerList("[]", &error), std::vector<std::string>{});
-  EXPECT_EQ(DecodeDockerContainerList("null", &error), std::vector<std::string>{});
+  EXPECT_EQ(engine_decode::IdsFromList("[]", &error), std::vector<std::string>{});
+  EXPECT_EQ(engine_decode::IdsFromList("null", &error), std::vector<std::string>{});
   // Entries without a usable Id are skipped, not fatal.
-  EXPECT_EQ(DecodeDockerContainerList(R"([{"Id":"abc"},{"Id":5},{},null,"x",{"Id":""}])", &error),
+  EXPECT_EQ(engine_decode::IdsFromList(R"([{"Id":"abc"},{"Id":5},{},null,"x",{"Id":""}])", &error),
             std::vector<std::string>{"abc"});
   error.clear();
-  EXPECT_EQ(DecodeDockerContainerList(R"({"Id":"abc"})", &error), std::nullopt);
+  EXPECT_EQ(engine_decode::IdsFromList(R"({"Id":"abc"})", &error), std::nullopt);
   EXPECT_FALSE(error.empty());
   error.clear();
-  EXPECT_EQ(DecodeDockerContainerList(R"([{"Id":"abc"})", &error), std::nullopt);
+  EXPECT_EQ(engine_decode::IdsFromList(R"([{"Id":"abc"})", &error), std::nullopt);
   EXPECT_FALSE(error.empty());
-  EXPECT_EQ(DecodeDockerContainerList("", nullptr), std::nullopt);  // null error pointer is allowed
+  EXPECT_EQ(engine_decode::IdsFromList("", nullptr), std::nullopt);  // null error pointer is allowed
 }
 
 struct KindCounts {
@@ -528,7 +529,7 @@ TEST(DockerInspectTest, MutatedSamplesNeverCrash) {
         mutated[i] = c;
         std::string error;
         if (DecodeDockerInspect(mutated, {}, &error)) ++decoded;
-        (void)DecodeDockerContainerList(mutated, &error);
+        (void)engine_decode::IdsFromList(mutated, &error);
         (void)DockerNetworkModeContainer(mutated);
         ContainerInfo info;
         ApplyDockerImageInspect(mutated, &info);

@@ -19,8 +19,8 @@
 
 #include "core/logger.h"
 #include "engines/container_engine.h"
+#include "engines/engine_timing.h"
 #include "engines/fake_http_server.h"
-#include "engines/http/engine_timing.h"
 
 namespace libcontainer::engine_testing {
 

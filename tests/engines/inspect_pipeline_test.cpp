@@ -127,6 +127,7 @@ EngineTiming Timing(size_t workers) {
   EngineTiming timing;
   timing.inspect_workers = workers;
   timing.lookup_attempts = 3;
+  timing.event_inspect_attempts = 2;
   timing.lookup_retry_initial = 1ms;
   return timing;
 }
@@ -252,23 +253,26 @@ TEST_F(InspectPipelineTest, ARemovalWaitsForTheResultBeingReported) {
   pipeline.Stop();
 }
 
-TEST_F(InspectPipelineTest, AFailedInspectRetriesOnlyWhenALookupMergedIntoIt) {
+// An event inspect is tried timing.event_inspect_attempts (2) times while its
+// attempt asks for a retry; a lookup merged into it raises that to
+// timing.lookup_attempts (3).
+TEST_F(InspectPipelineTest, AFailedEventInspectRetriesAsOftenAsTimingSays) {
   InspectPipeline& pipeline = Start(Timing(1));
-  attempts_.FoundAt("x", 2);
-  attempts_.FoundAt("y", 2);
+  attempts_.FoundAt("x", 3);
+  attempts_.FoundAt("y", 0);  // never
   attempts_.Hold("x");
   ASSERT_TRUE(pipeline.Inspect("x", attempts_.Attempt()));
   ASSERT_TRUE(WaitFor([&] { return attempts_.Tries("x") == 1; }));
   pipeline.Lookup("x");  // while in flight
   attempts_.Release("x");
   ASSERT_TRUE(sink_.WaitForEntry("+x"));
-  EXPECT_EQ(attempts_.Tries("x"), 2);
+  EXPECT_EQ(attempts_.Tries("x"), 3);
 
   ASSERT_TRUE(pipeline.Inspect("y", attempts_.Attempt()));
-  ASSERT_TRUE(WaitFor([&] { return attempts_.Done("y") == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return attempts_.Done("y") == 2; }));
   ASSERT_TRUE(pipeline.Inspect("z", attempts_.Attempt()));
   ASSERT_TRUE(sink_.WaitForEntry("+z"));
-  EXPECT_EQ(attempts_.Tries("y"), 1);
+  EXPECT_EQ(attempts_.Tries("y"), 2);
   EXPECT_EQ(sink_.Count("+y"), 0u);
   EXPECT_EQ(counters_.lookup_failures.load(), 0u);
 }

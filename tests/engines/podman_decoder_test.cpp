@@ -218,13 +218,13 @@ TEST(PodmanInspectTest, MalformedAndTruncated) {
 
 TEST(PodmanListTest, RealLibpodSample) {
   std::string error;
-  auto ids = DecodePodmanContainerList(ReadSample("podman-libpod-containers-list.json"), &error);
+  auto ids = engine_decode::IdsFromList(ReadSample("podman-libpod-containers-list.json"), &error);
   ASSERT_TRUE(ids.has_value()) << error;
   EXPECT_EQ(*ids, (std::vector<std::string>{
                       "de5f0204d4e6302145ec9aa6cdcaafb02dda7c766ba4a680ccea567b4ef773a9", kRunId}));
-  EXPECT_EQ(DecodePodmanContainerList("null", &error), std::vector<std::string>{});
+  EXPECT_EQ(engine_decode::IdsFromList("null", &error), std::vector<std::string>{});
   error.clear();
-  EXPECT_EQ(DecodePodmanContainerList("[{\"Id\":", &error), std::nullopt);
+  EXPECT_EQ(engine_decode::IdsFromList("[{\"Id\":", &error), std::nullopt);
   EXPECT_FALSE(error.empty());
 }
 

@@ -113,7 +113,7 @@ TEST_F(PodmanEngineTest, ListsThroughTheLibpodApi) {
   EXPECT_EQ(info->labels.at("tier"), "db");
   EXPECT_GE(CountRequests(server, "/v4.0.0/libpod/containers/json?all=true"), 1u);
   EXPECT_GE(CountRequests(server, "/v4.0.0/libpod/containers/" + Id("c1") + "/json"), 1u);
-  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "(API libpod 4.3.1), 1 containers listed"));
+  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "(API libpod 4.3.1, 1 containers listed)"));
   EXPECT_TRUE(engine_->stats().connected);
 }
 

@@ -1,6 +1,6 @@
 #include "engines/containerd/containerd_client.h"
 
-#include "engines/cri/cri_client.h"
+#include "engines/grpc/grpc_channel.h"
 
 namespace libcontainer {
 namespace {
@@ -23,21 +23,6 @@ bool IsPlainIdPrefix(std::string_view s) {
 }
 
 }  // namespace
-
-ContainerdEventStream::ContainerdEventStream(events_v1::Events::Stub* stub,
-                                             const std::vector<std::string>& filters) {
-  events_v1::SubscribeRequest request;
-  for (const auto& f : filters) request.add_filters(f);
-  reader_ = stub->Subscribe(&context_, request);
-}
-
-bool ContainerdEventStream::Read(events_v1::Envelope* envelope) {
-  return reader_->Read(envelope);
-}
-
-grpc::Status ContainerdEventStream::Finish() {
-  return reader_->Finish();
-}
 
 ContainerdClient::ContainerdClient(const std::string& socket_or_target, std::chrono::milliseconds timeout)
     : ContainerdClient(MakeEngineChannel(socket_or_target), timeout) {}
@@ -136,7 +121,10 @@ grpc::Status ContainerdClient::ListTasks(const std::string& ns,
 }
 
 std::unique_ptr<ContainerdEventStream> ContainerdClient::Subscribe(const std::vector<std::string>& filters) {
-  return std::make_unique<ContainerdEventStream>(events_.get(), filters);
+  events_v1::SubscribeRequest request;
+  for (const auto& filter : filters) request.add_filters(filter);
+  return std::make_unique<ContainerdEventStream>(
+      [&](grpc::ClientContext* context) { return events_->Subscribe(context, request); });
 }
 
 }  // namespace libcontainer

@@ -15,27 +15,16 @@
 #include "containerd/services/events/v1/events.grpc.pb.h"
 #include "containerd/services/namespaces/v1/namespace.grpc.pb.h"
 #include "containerd/services/tasks/v1/tasks.grpc.pb.h"
-#include "engines/grpc_call_canceller.h"
+#include "engines/grpc/grpc_call_canceller.h"
+#include "engines/grpc/server_stream.h"
 
 namespace libcontainer {
 
 // containerd scopes containers and tasks by this gRPC metadata header.
 inline constexpr char kContainerdNamespaceHeader[] = "containerd-namespace";
 
-// Events/Subscribe. Read() blocks until an envelope arrives, the stream ends
-// or Cancel() is called; Finish() then gives the reason.
-class ContainerdEventStream {
- public:
-  ContainerdEventStream(containerd::services::events::v1::Events::Stub* stub,
-                        const std::vector<std::string>& filters);
-  bool Read(containerd::services::events::v1::Envelope* envelope);
-  grpc::Status Finish();
-  void Cancel() { context_.TryCancel(); }
-
- private:
-  grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<containerd::services::events::v1::Envelope>> reader_;
-};
+// Events/Subscribe.
+using ContainerdEventStream = ServerStream<containerd::services::events::v1::Envelope>;
 
 class ContainerdClient {
  public:

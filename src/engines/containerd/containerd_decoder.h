@@ -4,14 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/container_info.h"
-#include "engines/docker/docker_decoder.h"
-#include "engines/kubernetes_metadata.h"
+#include "engines/common/decode_options.h"
+#include "engines/common/engine_event.h"
 
 namespace containerd::services::containers::v1 {
 class Container;
@@ -57,22 +56,4 @@ struct ContainerdEvent {
 std::optional<ContainerdEvent> DecodeContainerdEnvelope(
     const containerd::services::events::v1::Envelope& envelope);
 
-// OCI runtime spec (config.json schema) readers, shared with the CRI decoder
-// which finds the same spec in its verbose info.
-namespace oci_spec {
-
-// Fills user (uid), env, mounts, cpu/memory resources, privileged (heuristic)
-// and host_pid/host_network/host_ipc from a parsed spec. Host namespaces are
-// only inferred when linux.namespaces is present: a namespace type missing
-// from that list is shared with the host.
-void Apply(const nlohmann::json& spec, ContainerInfo* info);
-
-// The reference's heuristic, on a spec with a linux section: no masked or read-only paths, no SELinux label,
-// AppArmor empty or unconfined, no seccomp, and no read-only sysfs/cgroup mount.
-bool LooksPrivileged(const nlohmann::json& spec);
-
-// spec.annotations[key] or "".
-std::string Annotation(const nlohmann::json& spec, std::string_view key);
-
-}  // namespace oci_spec
 }  // namespace libcontainer

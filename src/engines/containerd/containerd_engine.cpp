@@ -1,11 +1,12 @@
 #include "engines/containerd/containerd_engine.h"
 
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "engines/containerd/containerd_client.h"
 #include "engines/containerd/containerd_decoder.h"
+#include "engines/grpc/grpc_status.h"
+#include "engines/grpc/server_stream.h"
 
 namespace libcontainer {
 namespace {
@@ -23,13 +24,11 @@ std::vector<std::string> TopicFilters(uint32_t hooks) {
 
 class ContainerdSession final : public EngineSession {
  public:
-  ContainerdSession(std::string socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
-                    uint32_t hooks)
+  ContainerdSession(std::string socket, EngineWatcher& watcher)
       : socket_(std::move(socket)),
         watcher_(watcher),
-        options_(options),
-        hooks_(hooks),
-        filters_(TopicFilters(hooks)),
+        options_(watcher.decode_options()),
+        filters_(TopicFilters(watcher.hooks())),
         client_(socket_, watcher.timing().request_deadline) {}
 
   const std::string& socket() const override { return socket_; }
@@ -38,43 +37,31 @@ class ContainerdSession final : public EngineSession {
     // Subscribed before listing, so a container created meanwhile is
     // reported (perhaps twice) rather than missed.
     std::unique_ptr<ContainerdEventStream> stream = client_.Subscribe(filters_);
-    {
-      std::lock_guard lock(mu_);
-      if (cancelled_) {
-        AbandonStream<events_v1::Envelope>(*stream);
-        return "";
-      }
-      stream_ = stream.get();
-    }
+    if (!following_.Hold(*stream)) return "";
     std::string error = ListAndFollow(*stream, listed);
-    std::lock_guard lock(mu_);
-    stream_ = nullptr;
+    following_.Release();
     return error;
   }
 
   void Cancel() override {
     client_.CancelCalls();
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    if (stream_ != nullptr) stream_->Cancel();
+    following_.Cancel();
   }
 
-  LookupResult Lookup(const std::string& id, ContainerInfo* info, std::string* error) override {
+  InspectOutcome Lookup(const std::string& id, size_t /*worker*/, ContainerInfo* info,
+                        std::string* error) override {
     std::string ns;
     containers_v1::Container container;
     const grpc::Status status = client_.FindContainer(id, &ns, &container);
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
-        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {  // ambiguous prefix
-      return LookupResult::kNotFound;
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {  // an ambiguous prefix
+      return InspectOutcome::kNotFound;
     }
     if (!status.ok()) {
-      *error = socket_ + ": " + DescribeStatus(status);
-      return LookupResult::kError;
+      const InspectOutcome outcome = OutcomeOf(status, error);
+      *error = socket_ + ": " + *error;
+      return outcome;
     }
-    std::optional<ContainerInfo> decoded = DecodeContainerdContainer(container, options_, error);
-    if (!decoded) return LookupResult::kError;
-    *info = std::move(*decoded);
-    return LookupResult::kFound;
+    return Decode(container, info, error);
   }
 
  private:
@@ -83,7 +70,7 @@ class ContainerdSession final : public EngineSession {
     std::vector<std::string> namespaces;
     grpc::Status status = client_.ListNamespaces(&namespaces);
     if (!status.ok()) {
-      AbandonStream<events_v1::Envelope>(stream);
+      stream.Abandon();
       return socket_ + ": cannot list namespaces: " + DescribeStatus(status);
     }
     size_t count = 0;
@@ -91,7 +78,7 @@ class ContainerdSession final : public EngineSession {
       std::vector<containers_v1::Container> containers;
       status = client_.ListContainers(ns, {}, &containers);
       if (!status.ok()) {
-        AbandonStream<events_v1::Envelope>(stream);
+        stream.Abandon();
         return socket_ + ": cannot list containers in namespace " + ns + ": " + DescribeStatus(status);
       }
       for (const auto& container : containers) count += Report(container);
@@ -107,71 +94,60 @@ class ContainerdSession final : public EngineSession {
   }
 
   bool Report(const containers_v1::Container& container) {
+    ContainerInfo info;
     std::string error;
-    std::optional<ContainerInfo> info = DecodeContainerdContainer(container, options_, &error);
-    if (!info) {
-      watcher_.logger().Warning(watcher_.name() + ": skipping container on " + socket_ + ": " + error);
+    if (Decode(container, &info, &error) != InspectOutcome::kFound) {
+      watcher_.InspectFailed(container.id(), InspectOutcome::kBadResponse, error);
       return false;
     }
-    watcher_.sink().OnContainer(*info);
+    watcher_.Report(std::move(info));
     return true;
   }
 
+  InspectOutcome Decode(const containers_v1::Container& container, ContainerInfo* info, std::string* error) {
+    std::optional<ContainerInfo> decoded = DecodeContainerdContainer(container, options_, error);
+    if (!decoded) {
+      *error = socket_ + ": malformed container: " + *error;
+      return InspectOutcome::kBadResponse;
+    }
+    *info = std::move(*decoded);
+    return InspectOutcome::kFound;
+  }
+
   void HandleEnvelope(const events_v1::Envelope& envelope) {
-    const std::optional<ContainerdEvent> event = DecodeContainerdEnvelope(envelope);
-    if (!event) return;  // a topic we did not ask for, or an undecodable payload
+    const std::optional<ContainerdEvent> decoded = DecodeContainerdEnvelope(envelope);
+    if (!decoded) return;  // a topic we did not ask for, or an undecodable payload
     watcher_.CountEvent();
-    const Logger& logger = watcher_.logger();
-    if (logger.Enabled(LogLevel::kDebug)) {
-      logger.Debug(watcher_.name() + ": event " + event->topic + " " + event->ns + "/" + event->id + " on " +
-                   socket_);
-    }
-    switch (event->kind) {
-      case EngineEvent::Kind::kCreate:
-      case EngineEvent::Kind::kStart: {
-        const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
-        if ((hooks_ & hook) == 0) return;
-        watcher_.InspectLater(event->id, [this, ns = event->ns, id = event->id](ContainerInfo* info) {
+    EngineEvent event;
+    event.kind = decoded->kind;
+    event.id = decoded->id;
+    event.time_nano = decoded->time_nano;
+    watcher_.HandleEvent(
+        event, ContainerType::kContainerd, decoded->topic + " in " + decoded->ns + " on " + socket_,
+        [this, ns = decoded->ns, id = decoded->id](size_t, ContainerInfo* info, std::string* error) {
           containers_v1::Container container;
-          grpc::Status status = client_.GetContainer(ns, id, &container);
-          if (!status.ok()) return status;
-          std::string error;
-          std::optional<ContainerInfo> decoded = DecodeContainerdContainer(container, options_, &error);
-          if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container: " + error);
-          *info = std::move(*decoded);
-          return grpc::Status::OK;
+          const grpc::Status status = client_.GetContainer(ns, id, &container);
+          if (!status.ok()) return OutcomeOf(status, error);
+          return Decode(container, info, error);
         });
-        return;
-      }
-      case EngineEvent::Kind::kRemove:
-        watcher_.ReportRemoved(ContainerType::kContainerd, event->id);
-        return;
-      case EngineEvent::Kind::kDie:
-      case EngineEvent::Kind::kOther:
-        return;
-    }
   }
 
   const std::string socket_;
-  GrpcEngineWatcher& watcher_;
+  EngineWatcher& watcher_;
   const DecodeOptions options_;
-  const uint32_t hooks_;
   const std::vector<std::string> filters_;
   ContainerdClient client_;  // thread-safe: also used by lookups
-
-  std::mutex mu_;
-  bool cancelled_ = false;                   // guarded by mu_
-  ContainerdEventStream* stream_ = nullptr;  // guarded by mu_; the open stream
+  CancellableStream<ContainerdEventStream> following_;
 };
 
 }  // namespace
 
 ContainerdEngine::ContainerdEngine(std::vector<std::string> sockets, const PluginConfig& config,
                                    const Logger& logger, EngineTiming timing)
-    : GrpcEngine("containerd", std::move(sockets), config, logger, timing,
-                 [](const std::string& socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
-                    uint32_t hooks) {
-                   return std::make_unique<ContainerdSession>(socket, watcher, options, hooks);
-                 }) {}
+    : EngineWatcher({.name = "containerd"}, std::move(sockets), config, logger, timing) {}
+
+std::unique_ptr<EngineSession> ContainerdEngine::MakeSession(const std::string& socket) {
+  return std::make_unique<ContainerdSession>(socket, *this);
+}
 
 }  // namespace libcontainer

@@ -4,21 +4,25 @@
 // and answers on-demand lookups (full or 12-character ids).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/logger.h"
 #include "core/plugin_config.h"
-#include "engines/grpc_engine.h"
-#include "engines/http/engine_timing.h"
+#include "engines/engine_timing.h"
+#include "engines/engine_watcher.h"
 
 namespace libcontainer {
 
-class ContainerdEngine final : public GrpcEngine {
+class ContainerdEngine final : public EngineWatcher {
  public:
   // `sockets` already carry $HOST_ROOT.
   ContainerdEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                    EngineTiming timing = {});
+
+ private:
+  std::unique_ptr<EngineSession> MakeSession(const std::string& socket) override;
 };
 
 }  // namespace libcontainer

@@ -1,37 +1,10 @@
 #include "engines/cri/cri_client.h"
 
+#include "engines/grpc/grpc_channel.h"
+
 namespace libcontainer {
 
 namespace cri = ::runtime::v1;
-
-std::string GrpcUnixTarget(const std::string& socket_or_target) {
-  if (socket_or_target.starts_with("/")) return "unix://" + socket_or_target;
-  return socket_or_target;
-}
-
-std::shared_ptr<grpc::Channel> MakeEngineChannel(const std::string& socket_or_target) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  // gRPC's default backoff grows to 2 minutes; an engine restart should be
-  // noticed within seconds.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  return grpc::CreateCustomChannel(GrpcUnixTarget(socket_or_target), grpc::InsecureChannelCredentials(),
-                                   args);
-}
-
-CriEventStream::CriEventStream(cri::RuntimeService::Stub* stub) {
-  reader_ = stub->GetContainerEvents(&context_, request_);
-}
-
-bool CriEventStream::Read(cri::ContainerEventResponse* event) {
-  return reader_->Read(event);
-}
-
-grpc::Status CriEventStream::Finish() {
-  return reader_->Finish();
-}
 
 CriClient::CriClient(const std::string& socket_or_target, std::chrono::milliseconds timeout)
     : CriClient(MakeEngineChannel(socket_or_target), timeout) {}
@@ -81,7 +54,9 @@ grpc::Status CriClient::PodSandboxStatus(const std::string& id, bool verbose,
 }
 
 std::unique_ptr<CriEventStream> CriClient::GetContainerEvents() {
-  return std::make_unique<CriEventStream>(stub_.get());
+  return std::make_unique<CriEventStream>([this](grpc::ClientContext* context) {
+    return stub_->GetContainerEvents(context, cri::GetEventsRequest());
+  });
 }
 
 grpc::Status CriClient::RunPodSandbox(const cri::RunPodSandboxRequest& request, std::string* sandbox_id) {

@@ -13,34 +13,13 @@
 #include <vector>
 
 #include "cri/api.grpc.pb.h"
-#include "engines/grpc_call_canceller.h"
+#include "engines/grpc/grpc_call_canceller.h"
+#include "engines/grpc/server_stream.h"
 
 namespace libcontainer {
 
-// "/run/x.sock" or "unix:///run/x.sock" → a gRPC target; other schemes are
-// kept as they are (tests use them for in-process servers).
-std::string GrpcUnixTarget(const std::string& socket_or_target);
-
-// A channel with the settings every engine client wants: larger receive
-// limit (big ListContainers answers) and a short reconnect backoff.
-std::shared_ptr<grpc::Channel> MakeEngineChannel(const std::string& socket_or_target);
-
-// GetContainerEvents. Read() blocks until an event arrives, the stream ends
-// or Cancel() is called (from any thread). After Read() returns false,
-// Finish() tells why: UNIMPLEMENTED on containerd < 1.7, CANCELLED after
-// Cancel(), UNAVAILABLE when the runtime went away.
-class CriEventStream {
- public:
-  CriEventStream(runtime::v1::RuntimeService::Stub* stub);
-  bool Read(runtime::v1::ContainerEventResponse* event);
-  grpc::Status Finish();
-  void Cancel() { context_.TryCancel(); }
-
- private:
-  grpc::ClientContext context_;
-  runtime::v1::GetEventsRequest request_;
-  std::unique_ptr<grpc::ClientReader<runtime::v1::ContainerEventResponse>> reader_;
-};
+// GetContainerEvents; Finish() says UNIMPLEMENTED on containerd < 1.7.
+using CriEventStream = ServerStream<runtime::v1::ContainerEventResponse>;
 
 class CriClient {
  public:

@@ -3,45 +3,24 @@
 #include <nlohmann/json.hpp>
 
 #include "cri/api.pb.h"
-#include "engines/containerd/containerd_decoder.h"
-#include "engines/kubernetes_metadata.h"
+#include "engines/common/engine_values.h"
+#include "engines/common/json_access.h"
+#include "engines/common/kubernetes_metadata.h"
+#include "engines/common/oci_spec.h"
+#include "engines/grpc/proto_map.h"
 
 namespace libcontainer {
 namespace {
 
-using nlohmann::json;
 namespace cri = ::runtime::v1;
-using StringMap = google::protobuf::Map<std::string, std::string>;
+using StringMap = ProtoStringMap;
 
-constexpr int64_t kDefaultCpuPeriod = 100000;
-constexpr int64_t kDefaultCpuShares = 1024;
-constexpr int64_t kNanosPerSecond = 1000000000;
-
-const json* Member(const json& obj, std::string_view key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-std::string String(const json& obj, std::string_view key) {
-  const json* v = Member(obj, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-// Follows a path of object keys; nullptr as soon as one is missing.
-const json* Path(const json& root, std::initializer_list<std::string_view> keys) {
-  const json* node = &root;
-  for (std::string_view key : keys) {
-    node = Member(*node, key);
-    if (node == nullptr) return nullptr;
-  }
-  return node;
-}
-
-std::string MapValue(const StringMap& map, std::string_view key) {
-  auto it = map.find(std::string(key));
-  return it == map.end() ? std::string() : it->second;
-}
+using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
+                              // vocabulary
+using engine_decode::kDefaultCpuPeriod;
+using engine_decode::kDefaultCpuShares;
+using engine_decode::kNanosPerSecond;
+using json = Json;
 
 // The verbose `info` map holds one JSON document under "info" (containerd
 // and CRI-O alike). Missing or malformed → null, never an exception.
@@ -49,15 +28,12 @@ json VerboseInfo(const StringMap& info) {
   auto it = info.find("info");
   if (it == info.end() || it->second.empty()) return json();
   json doc;
-  std::string ignored;
-  if (!engine_decode::ParseDocument(it->second, &doc, &ignored) || !doc.is_object()) return json();
+  if (!ParseDocument(it->second, &doc, nullptr) || !doc.is_object()) return json();
   return doc;
 }
 
 void ReadLabels(const StringMap& labels, uint32_t label_max_len, std::map<std::string, std::string>* out) {
-  for (const auto& [key, value] : labels) {
-    if (value.size() <= label_max_len) out->emplace(key, value);
-  }
+  for (const auto& [key, value] : labels) KeepLabel(out, key, value, label_max_len);
 }
 
 void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* info) {
@@ -87,7 +63,7 @@ std::string CniJson(const json& sandbox_info, const StringMap& sandbox_annotatio
     }
     out = copy.dump(-1, ' ', false, json::error_handler_t::replace);
   } else {
-    out = MapValue(sandbox_annotations, "io.kubernetes.cri-o.CNIResult");
+    out = ProtoMapValue(sandbox_annotations, "io.kubernetes.cri-o.CNIResult");
   }
   if (out.size() > kMaxCniJsonLength) out.resize(kMaxCniJsonLength);
   return out;
@@ -125,7 +101,7 @@ void FillImage(const cri::ContainerStatus& status, const json& runtime_spec, Con
     // Only an image id: the name survives in annotations.
     for (std::string_view key :
          {"io.kubernetes.cri.image-name", "io.kubernetes.cri-o.Image", "io.kubernetes.cri-o.ImageName"}) {
-      std::string name = MapValue(status.annotations(), key);
+      std::string name = ProtoMapValue(status.annotations(), key);
       if (name.empty()) name = oci_spec::Annotation(runtime_spec, key);
       if (!name.empty()) {
         image = std::move(name);
@@ -266,7 +242,7 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
     info.pod_sandbox_id = oci_spec::Annotation(runtime_spec, kCriSandboxIdAnnotation);
   }
   if (info.pod_sandbox_id.empty()) {
-    info.pod_sandbox_id = MapValue(status.annotations(), "io.kubernetes.cri-o.SandboxID");
+    info.pod_sandbox_id = ProtoMapValue(status.annotations(), "io.kubernetes.cri-o.SandboxID");
   }
 
   if (sandbox != nullptr && sandbox->has_status()) {

@@ -8,7 +8,8 @@
 #include <string_view>
 
 #include "core/container_info.h"
-#include "engines/docker/docker_decoder.h"
+#include "engines/common/decode_options.h"
+#include "engines/common/engine_event.h"
 
 namespace runtime::v1 {
 class ContainerStatusResponse;

@@ -8,6 +8,8 @@
 
 #include "engines/cri/cri_client.h"
 #include "engines/cri/cri_decoder.h"
+#include "engines/grpc/grpc_status.h"
+#include "engines/grpc/server_stream.h"
 
 namespace libcontainer {
 namespace {
@@ -24,11 +26,11 @@ using Snapshot = std::map<std::string, Listed>;
 
 class CriSession final : public EngineSession {
  public:
-  CriSession(std::string socket, GrpcEngineWatcher& watcher, const DecodeOptions& options, uint32_t hooks)
+  CriSession(std::string socket, EngineWatcher& watcher)
       : socket_(std::move(socket)),
         watcher_(watcher),
-        options_(options),
-        hooks_(hooks),
+        options_(watcher.decode_options()),
+        hooks_(watcher.hooks()),
         client_(socket_, watcher.timing().request_deadline) {}
 
   const std::string& socket() const override { return socket_; }
@@ -48,23 +50,13 @@ class CriSession final : public EngineSession {
     // Opened before listing, so a container created meanwhile is reported
     // (perhaps twice) rather than missed.
     std::unique_ptr<CriEventStream> stream = client_.GetContainerEvents();
-    {
-      std::lock_guard lock(mu_);
-      if (cancelled_) {
-        AbandonStream<cri::ContainerEventResponse>(*stream);
-        return "";
-      }
-      stream_ = stream.get();
-    }
+    if (!following_.Hold(*stream)) return "";
     const std::optional<std::string> error = ListAndFollow(*stream, version.runtime_name(), summary, listed);
-    {
-      std::lock_guard lock(mu_);
-      stream_ = nullptr;
-    }
+    following_.Release();
     if (error) return *error;
     if (!poll_logged_) {
       poll_logged_ = true;
-      watcher_.logger().Info(watcher_.name() + ": " + socket_ +
+      watcher_.logger().Info(std::string(watcher_.name()) + ": " + socket_ +
                              " has no container events stream; polling every " +
                              std::to_string(watcher_.timing().cri_poll_interval.count()) + " ms");
     }
@@ -73,12 +65,11 @@ class CriSession final : public EngineSession {
 
   void Cancel() override {
     client_.CancelCalls();
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    if (stream_ != nullptr) stream_->Cancel();
+    following_.Cancel();
   }
 
-  LookupResult Lookup(const std::string& id, ContainerInfo* info, std::string* error) override {
+  InspectOutcome Lookup(const std::string& id, size_t /*worker*/, ContainerInfo* info,
+                        std::string* error) override {
     std::string runtime_name;
     {
       std::lock_guard lock(mu_);
@@ -97,13 +88,12 @@ class CriSession final : public EngineSession {
       std::vector<cri::PodSandbox> sandboxes;
       status = client_.ListPodSandbox(&sandbox_filter, &sandboxes);
       std::erase_if(sandboxes, [&](const cri::PodSandbox& s) { return !s.id().starts_with(id); });
-      if (status.ok() && sandboxes.size() != 1) return LookupResult::kNotFound;
+      if (status.ok() && sandboxes.size() != 1) return InspectOutcome::kNotFound;
       if (status.ok()) status = InspectSandbox(sandboxes[0].id(), runtime_name, info);
     }
-    if (status.ok()) return LookupResult::kFound;
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND) return LookupResult::kNotFound;
-    *error = socket_ + ": " + DescribeStatus(status);
-    return LookupResult::kError;
+    const InspectOutcome outcome = OutcomeOf(status, error);
+    if (outcome != InspectOutcome::kFound) *error = socket_ + ": " + *error;
+    return outcome;
   }
 
  private:
@@ -115,7 +105,7 @@ class CriSession final : public EngineSession {
     Snapshot current;
     std::string error = Fetch(&current);
     if (!error.empty()) {
-      AbandonStream<cri::ContainerEventResponse>(stream);
+      stream.Abandon();
       return error;
     }
     const auto [containers, sandboxes] = Sync(current, runtime_name, /*initial=*/true);
@@ -169,10 +159,12 @@ class CriSession final : public EngineSession {
       const grpc::Status status = entry.sandbox ? InspectSandbox(id, runtime_name, &info)
                                                 : InspectContainer(id, entry.sandbox_id, runtime_name, &info);
       if (!status.ok()) {
-        watcher_.InspectFailed(id, status);
+        std::string error;
+        const InspectOutcome outcome = OutcomeOf(status, &error);
+        watcher_.InspectFailed(id, outcome, error);
         continue;
       }
-      watcher_.sink().OnContainer(info);
+      watcher_.Report(std::move(info));
       reported = true;
       ++(entry.sandbox ? sandboxes : containers);
     }
@@ -182,7 +174,7 @@ class CriSession final : public EngineSession {
         ++it;
         continue;
       }
-      if (it->second) watcher_.ReportRemoved(type_, it->first);
+      if (it->second) ReportRemoved(it->first);
       it = known_.erase(it);
     }
     return {containers, sandboxes};
@@ -192,41 +184,45 @@ class CriSession final : public EngineSession {
     const std::optional<EngineEvent> event = DecodeCriContainerEvent(response);
     if (!event) return;
     watcher_.CountEvent();
-    const Logger& logger = watcher_.logger();
-    if (logger.Enabled(LogLevel::kDebug)) {
-      logger.Debug(watcher_.name() + ": event " +
-                   cri::ContainerEventType_Name(response.container_event_type()) + " " + event->id + " on " +
-                   socket_);
-    }
+    const std::string source =
+        cri::ContainerEventType_Name(response.container_event_type()) + " on " + socket_;
     switch (event->kind) {
       case EngineEvent::Kind::kCreate:
       case EngineEvent::Kind::kStart: {
-        const uint32_t hook = event->kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
-        if ((hooks_ & hook) == 0) return;
         std::string sandbox_hint =
             response.has_pod_sandbox_status() ? response.pod_sandbox_status().id() : std::string();
-        watcher_.InspectLater(event->id, [this, id = event->id, sandbox_hint = std::move(sandbox_hint),
-                                          runtime_name](ContainerInfo* info) {
-          grpc::Status status = InspectContainer(id, sandbox_hint, runtime_name, info);
-          // Runtimes send events for pod sandboxes too, under the sandbox's id.
-          if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-            const grpc::Status sandbox_status = InspectSandbox(id, runtime_name, info);
-            if (sandbox_status.error_code() != grpc::StatusCode::NOT_FOUND) status = sandbox_status;
-          }
-          return status;
-        });
+        const bool handled = watcher_.HandleEvent(
+            *event, type_, source,
+            [this, id = event->id, sandbox_hint = std::move(sandbox_hint), runtime_name](
+                size_t, ContainerInfo* info, std::string* error) {
+              grpc::Status status = InspectContainer(id, sandbox_hint, runtime_name, info);
+              // Runtimes send events for pod sandboxes too, under the sandbox's id.
+              if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+                const grpc::Status sandbox_status = InspectSandbox(id, runtime_name, info);
+                if (sandbox_status.error_code() != grpc::StatusCode::NOT_FOUND) status = sandbox_status;
+              }
+              return OutcomeOf(status, error);
+            });
         // Its removal is news from now on, though the inspect is still to come.
-        known_[event->id] = true;
+        if (handled) known_[event->id] = true;
         return;
       }
       case EngineEvent::Kind::kRemove:
         known_.erase(event->id);
-        watcher_.ReportRemoved(type_, event->id);
+        watcher_.HandleEvent(*event, type_, source, nullptr);
         return;
       case EngineEvent::Kind::kDie:  // a stopped container is still there
       case EngineEvent::Kind::kOther:
         return;
     }
+  }
+
+  // A container gone between two polls.
+  void ReportRemoved(const std::string& id) {
+    EngineEvent removed;
+    removed.kind = EngineEvent::Kind::kRemove;
+    removed.id = id;
+    watcher_.HandleEvent(removed, type_, "(gone from the listing of " + socket_ + ")", nullptr);
   }
 
   // ContainerStatus(verbose) + its pod's PodSandboxStatus(verbose). The pod
@@ -262,7 +258,7 @@ class CriSession final : public EngineSession {
   }
 
   const std::string socket_;
-  GrpcEngineWatcher& watcher_;
+  EngineWatcher& watcher_;
   const DecodeOptions options_;
   const uint32_t hooks_;
   CriClient client_;  // thread-safe: also used by lookups
@@ -274,19 +270,19 @@ class CriSession final : public EngineSession {
   std::map<std::string, bool> known_;
   bool poll_logged_ = false;
 
+  CancellableStream<CriEventStream> following_;
   std::mutex mu_;
-  bool cancelled_ = false;            // guarded by mu_
-  CriEventStream* stream_ = nullptr;  // guarded by mu_; the open stream
-  std::string runtime_name_;          // guarded by mu_; for lookups
+  std::string runtime_name_;  // guarded by mu_; for lookups
 };
 
 }  // namespace
 
 CriEngine::CriEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                      EngineTiming timing)
-    : GrpcEngine(
-          "cri", std::move(sockets), config, logger, timing,
-          [](const std::string& socket, GrpcEngineWatcher& watcher, const DecodeOptions& options,
-             uint32_t hooks) { return std::make_unique<CriSession>(socket, watcher, options, hooks); }) {}
+    : EngineWatcher({.name = "cri"}, std::move(sockets), config, logger, timing) {}
+
+std::unique_ptr<EngineSession> CriEngine::MakeSession(const std::string& socket) {
+  return std::make_unique<CriSession>(socket, *this);
+}
 
 }  // namespace libcontainer

@@ -5,22 +5,26 @@
 // on-demand lookups by id prefix.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/logger.h"
 #include "core/plugin_config.h"
-#include "engines/grpc_engine.h"
-#include "engines/http/engine_timing.h"
+#include "engines/engine_timing.h"
+#include "engines/engine_watcher.h"
 
 namespace libcontainer {
 
-class CriEngine final : public GrpcEngine {
+class CriEngine final : public EngineWatcher {
  public:
   // `sockets` already carry $HOST_ROOT. Records are typed by the runtime's
   // name (containerd, cri-o, else cri).
   CriEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
             EngineTiming timing = {});
+
+ private:
+  std::unique_ptr<EngineSession> MakeSession(const std::string& socket) override;
 };
 
 }  // namespace libcontainer

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engines/docker/docker_decoder.h"
+#include "engines/http/http_session.h"
 
 namespace libcontainer {
 namespace {
@@ -42,15 +43,6 @@ class DockerDialect final : public HttpEngineDialect {
     return true;
   }
 
-  std::string ListPath(std::string_view prefix) const override {
-    return std::string(prefix) + "/containers/json?all=true";
-  }
-
-  std::optional<std::vector<std::string>> DecodeList(std::string_view body,
-                                                     std::string* error) const override {
-    return DecodeDockerContainerList(body, error);
-  }
-
   std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
     return std::string(prefix) + "/events?since=" + std::to_string(since_seconds) +
            "&filters=" + ContainerEventFilters(hooks_, "destroy");
@@ -60,20 +52,20 @@ class DockerDialect final : public HttpEngineDialect {
     return DecodeDockerEvent(line);
   }
 
-  InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
-                        std::string* error) const override {
-    const InspectStatus status =
+  InspectOutcome Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
+                         std::string* error) const override {
+    const InspectOutcome status =
         InspectContainer(http, prefix, id, options_, DecodeDockerInspect, info, error);
-    if (status != InspectStatus::kFound) return status;
+    if (status != InspectOutcome::kFound) return status;
     // The image's RepoDigests carry the digest the container inspect lacks.
     // Best effort: a failure leaves those fields as the name gave them.
     const std::string& image = info->image_id.empty() ? info->image : info->image_id;
     if (!image.empty()) {
       EngineHttp::Result image_result = http.Get(std::string(prefix) + "/images/" + image + "/json");
-      if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+      if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
       if (image_result.ok()) ApplyDockerImageInspect(image_result.body, info);
     }
-    return InspectStatus::kFound;
+    return InspectOutcome::kFound;
   }
 
  private:
@@ -85,31 +77,17 @@ class DockerDialect final : public HttpEngineDialect {
 
 DockerEngine::DockerEngine(std::vector<std::string> sockets, const PluginConfig& config, const Logger& logger,
                            EngineTiming timing)
-    : sockets_(std::move(sockets)),
-      watcher_("docker", std::make_unique<DockerDialect>(config), config, logger, timing) {}
+    : EngineWatcher({.name = "docker", .deduplicate_events = true}, std::move(sockets), config, logger,
+                    timing),
+      dialect_(std::make_unique<DockerDialect>(config)) {}
 
 DockerEngine::~DockerEngine() {
+  // Sessions call into the dialect: they end before it goes.
   Stop();
 }
 
-void DockerEngine::Start(ContainerSink& sink) {
-  watcher_.Start(sink, sockets_, /*more_sockets_coming=*/false);
-}
-
-void DockerEngine::Stop() {
-  watcher_.Stop();
-}
-
-void DockerEngine::RequestLookup(std::string_view id) {
-  watcher_.RequestLookup(id);
-}
-
-ContainerEngine::Stats DockerEngine::stats() const {
-  return watcher_.stats();
-}
-
-bool DockerEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
-  return watcher_.WaitForInitialList(timeout);
+std::unique_ptr<EngineSession> DockerEngine::MakeSession(const std::string& socket) {
+  return std::make_unique<HttpSession>(socket, *dialect_, *this);
 }
 
 }  // namespace libcontainer

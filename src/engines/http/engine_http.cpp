@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "engines/common/docker_api.h"
+
 namespace libcontainer {
 namespace {
 
@@ -55,19 +57,19 @@ UnixHttpClient::StreamEnd EngineHttp::Stream(std::string_view path,
   return client_.Stream(path, on_line, *stop_, deadline_, std::chrono::milliseconds{0}, error);
 }
 
-InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error) {
+InspectOutcome InspectOutcomeOf(const EngineHttp::Result& result, std::string* error) {
   if (error) *error = result.error;
   switch (result.outcome) {
     case EngineHttp::Result::Outcome::kOk:
-      return InspectStatus::kFound;
+      return InspectOutcome::kFound;
     case EngineHttp::Result::Outcome::kHttpError:
-      return result.status == 404 ? InspectStatus::kNotFound : InspectStatus::kBadResponse;
+      return result.status == 404 ? InspectOutcome::kNotFound : InspectOutcome::kBadResponse;
     case EngineHttp::Result::Outcome::kUnreachable:
-      return InspectStatus::kUnreachable;
+      return InspectOutcome::kUnreachable;
     case EngineHttp::Result::Outcome::kStopped:
       break;
   }
-  return InspectStatus::kStopped;
+  return InspectOutcome::kStopped;
 }
 
 std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action) {
@@ -78,27 +80,27 @@ std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_actio
   return UnixHttpClient::PercentEncode(R"({"type":["container"],"event":[)" + actions + "]}");
 }
 
-InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
-                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
-                               std::string* error) {
+InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
+                                const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
+                                std::string* error) {
   const std::string base = std::string(prefix) + "/containers/";
   EngineHttp::Result result =
       http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""));
-  if (!result.ok()) return InspectStatusOf(result, error);
+  if (!result.ok()) return InspectOutcomeOf(result, error);
   std::optional<ContainerInfo> decoded = decode(result.body, options, error);
   if (!decoded) {
     *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
-    return InspectStatus::kBadResponse;
+    return InspectOutcome::kBadResponse;
   }
   if (const auto other = DockerNetworkModeContainer(result.body)) {
     EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
-    if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectStatus::kStopped;
+    if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
     if (other_result.ok()) {
       if (auto other_info = decode(other_result.body, options, nullptr)) decoded->ip = other_info->ip;
     }
   }
   *info = std::move(*decoded);
-  return InspectStatus::kFound;
+  return InspectOutcome::kFound;
 }
 
 }  // namespace libcontainer

@@ -1,20 +1,19 @@
-// The HTTP side of the docker and podman watchers below the session: GETs on
-// a unix socket that a stop flag interrupts, and the container inspect both
-// engines share.
+// The HTTP side of the docker and podman sessions: GETs on a unix socket that
+// a stop flag interrupts, and the container inspect both engines share.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/container_info.h"
 #include "core/plugin_config.h"
-#include "engines/docker/docker_decoder.h"
+#include "engines/common/decode_options.h"
+#include "engines/engine_session.h"
 #include "engines/http/unix_http_client.h"
 
 namespace libcontainer {
@@ -49,19 +48,9 @@ class EngineHttp {
   std::chrono::milliseconds deadline_;
 };
 
-// One EngineHttp per socket, owned by one thread.
-using EngineClients = std::map<std::string, EngineHttp>;
-
-enum class InspectStatus {
-  kFound,
-  kNotFound,     // HTTP 404: not (or no longer, or not yet) there
-  kBadResponse,  // other HTTP error, or JSON that does not decode
-  kUnreachable,  // transport failure or deadline
-  kStopped,
-};
-
-// Maps a failed EngineHttp result to an InspectStatus, copying the error.
-InspectStatus InspectStatusOf(const EngineHttp::Result& result, std::string* error);
+// Maps a failed EngineHttp result to an InspectOutcome (404: not found),
+// copying the error.
+InspectOutcome InspectOutcomeOf(const EngineHttp::Result& result, std::string* error);
 
 // The percent-encoded `filters` value of an /events request: container events
 // the hooks need plus the engine's removal action ("destroy" or "remove").
@@ -71,8 +60,8 @@ std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_actio
 // network mode the IP is taken from that other container.
 using InspectDecoder = std::optional<ContainerInfo> (*)(std::string_view json, const DecodeOptions& options,
                                                         std::string* error);
-InspectStatus InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
-                               const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
-                               std::string* error);
+InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
+                                const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
+                                std::string* error);
 
 }  // namespace libcontainer

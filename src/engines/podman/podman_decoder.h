@@ -1,15 +1,17 @@
 // Pure decoders for podman's libpod REST API JSON (/v4.0.0/libpod/...).
-// Podman's docker-compatible endpoints are read with the docker decoders;
-// DecodePodmanInspect also accepts that compat shape. Nothing here throws.
+// The shapes libpod shares with the Docker API are read by
+// engines/common/docker_api.h; DecodePodmanInspect also accepts the compat
+// shape. Nothing here throws.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/container_info.h"
-#include "engines/docker/docker_decoder.h"
+#include "engines/common/decode_options.h"
+#include "engines/common/docker_api.h"
+#include "engines/common/engine_event.h"
 
 namespace libcontainer {
 
@@ -18,9 +20,6 @@ namespace libcontainer {
 // image_digest = ImageDigest; infra containers are pod sandboxes.
 std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const DecodeOptions& options,
                                                  std::string* error);
-
-// GET /libpod/containers/json?all=true: full ids. `null` is an empty list.
-std::optional<std::vector<std::string>> DecodePodmanContainerList(std::string_view text, std::string* error);
 
 // One line of GET /libpod/events. "died" → kDie, "remove" → kRemove (podman
 // has no "destroy"), init/cleanup/kill/... → kOther; non-container → nullopt.

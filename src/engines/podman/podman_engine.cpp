@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "engines/engine_factory.h"
+#include "engines/http/http_session.h"
 #include "engines/podman/podman_decoder.h"
 #include "engines/podman/podman_events_discovery.h"
 #include "engines/podman/podman_service_facts.h"
@@ -54,15 +55,6 @@ class PodmanDialect final : public HttpEngineDialect {
     return true;
   }
 
-  std::string ListPath(std::string_view prefix) const override {
-    return std::string(prefix) + "/containers/json?all=true";
-  }
-
-  std::optional<std::vector<std::string>> DecodeList(std::string_view body,
-                                                     std::string* error) const override {
-    return DecodePodmanContainerList(body, error);
-  }
-
   // Podman calls removal "remove" (no "destroy"); its death event, "died", is
   // not needed here.
   std::string EventsPath(std::string_view prefix, int64_t since_seconds) const override {
@@ -74,8 +66,8 @@ class PodmanDialect final : public HttpEngineDialect {
     return DecodePodmanEvent(line);
   }
 
-  InspectStatus Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
-                        std::string* error) const override {
+  InspectOutcome Inspect(EngineHttp& http, std::string_view prefix, std::string_view id, ContainerInfo* info,
+                         std::string* error) const override {
     // Pod members run in the infra container's network namespace: handled by
     // the shared `container:<id>` network-mode lookup.
     return InspectContainer(http, prefix, id, options_, DecodePodmanInspect, info, error);
@@ -96,24 +88,27 @@ class PodmanDialect final : public HttpEngineDialect {
 PodmanEngine::PodmanEngine(std::vector<std::string> sockets,
                            std::optional<std::vector<std::string>> events_logs, std::string host_root,
                            const PluginConfig& config, const Logger& logger, EngineTiming timing)
-    : sockets_(std::move(sockets)),
+    : EngineWatcher({.name = "podman", .more_sockets_coming = true, .deduplicate_events = true}, sockets,
+                    config, logger, timing),
+      sockets_(std::move(sockets)),
       events_logs_(std::move(events_logs)),
       host_root_(std::move(host_root)),
-      logger_(logger),
-      timing_(timing),
-      watcher_("podman",
-               std::make_unique<PodmanDialect>(
-                   config, [this](EngineHttp& http, const std::string& socket,
-                                  std::string_view prefix) { DiscoverEventsLog(http, socket, prefix); }),
-               config, logger, timing) {}
+      dialect_(std::make_unique<PodmanDialect>(
+          config, [this](EngineHttp& http, const std::string& socket, std::string_view prefix) {
+            DiscoverEventsLog(http, socket, prefix);
+          })) {}
 
 PodmanEngine::~PodmanEngine() {
   Stop();
 }
 
+std::unique_ptr<EngineSession> PodmanEngine::MakeSession(const std::string& socket) {
+  return std::make_unique<HttpSession>(socket, *dialect_, *this);
+}
+
 void PodmanEngine::Start(ContainerSink& sink) {
   if (scan_thread_.joinable()) return;
-  watcher_.Start(sink, sockets_, /*more_sockets_coming=*/true);
+  EngineWatcher::Start(sink);
   if (events_logs_) {
     for (const std::string& path : *events_logs_) FollowEventsLog(path);
   }
@@ -124,7 +119,7 @@ void PodmanEngine::Stop() {
   // The watcher's stop also wakes the scanner, and AddSocket refuses from now
   // on; it joins the sessions, so no log is added after it. The log threads'
   // inspects end at once and they report nothing more.
-  watcher_.Stop();
+  EngineWatcher::Stop();
   if (scan_thread_.joinable()) scan_thread_.join();
   std::lock_guard lock(logs_mu_);
   for (const auto& log : logs_) log->Stop();
@@ -153,7 +148,7 @@ void PodmanEngine::DiscoverEventsLog(EngineHttp& http, const std::string& socket
     changed = last != message;
     last = message;
   }
-  if (changed) path.empty() ? logger_.Warning(message) : logger_.Info(message);
+  if (changed) path.empty() ? logger().Warning(message) : logger().Info(message);
   if (!path.empty()) FollowEventsLog(path);
 }
 
@@ -164,22 +159,16 @@ void PodmanEngine::FollowEventsLog(const std::string& path) {
     if (log->path() == path) return;
   }
   auto log = std::make_unique<PodmanEventsLog>(
-      path, [this](const EngineEvent& event) { watcher_.HandleFileEvent(event); }, logger_,
-      timing_.events_log_rewatch);
+      path,
+      [this](const EngineEvent& event) {
+        // Inspected through whichever connected socket knows the container.
+        if (HandleEvent(event, ContainerType::kPodman, "from the events log", nullptr)) {
+          counters().file_events.fetch_add(1);
+        }
+      },
+      logger(), timing().events_log_rewatch);
   log->Start();
   logs_.push_back(std::move(log));
-}
-
-void PodmanEngine::RequestLookup(std::string_view id) {
-  watcher_.RequestLookup(id);
-}
-
-ContainerEngine::Stats PodmanEngine::stats() const {
-  return watcher_.stats();
-}
-
-bool PodmanEngine::WaitForInitialList(std::chrono::milliseconds timeout) {
-  return watcher_.WaitForInitialList(timeout);
 }
 
 std::vector<std::string> PodmanEngine::FindRootlessSockets(const std::string& host_root) {
@@ -206,11 +195,11 @@ void PodmanEngine::RunRootlessScan() {
   do {
     for (const std::string& socket : FindRootlessSockets(host_root_)) {
       if (!known.insert(socket).second) continue;
-      logger_.Info("podman: found rootless socket " + socket);
-      watcher_.AddSocket(socket);  // its events log is found once it connects
+      logger().Info("podman: found rootless socket " + socket);
+      AddSocket(socket);  // its events log is found once it connects
     }
-    if (std::exchange(first, false)) watcher_.InitialSocketsKnown();
-  } while (watcher_.SleepUnlessStopped(timing_.rootless_rescan));
+    if (std::exchange(first, false)) InitialSocketsKnown();
+  } while (SleepUnlessStopped(timing().rootless_rescan));
 }
 
 }  // namespace libcontainer

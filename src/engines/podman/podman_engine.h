@@ -20,16 +20,17 @@
 
 #include "core/logger.h"
 #include "core/plugin_config.h"
-#include "engines/container_engine.h"
-#include "engines/http/engine_timing.h"
-#include "engines/http/http_engine_session.h"
+#include "engines/engine_timing.h"
+#include "engines/engine_watcher.h"
+#include "engines/http/engine_http.h"
+#include "engines/http/http_dialect.h"
 #include "engines/podman/podman_events_log.h"
 
 namespace libcontainer {
 
 inline constexpr std::string_view kPodmanApiPrefix = "/v4.0.0/libpod";
 
-class PodmanEngine final : public ContainerEngine {
+class PodmanEngine final : public EngineWatcher {
  public:
   // `sockets` and `events_logs` (those of the services on `sockets`; nullopt:
   // discover them) already carry $HOST_ROOT; `host_root` ("" for /) is where
@@ -41,17 +42,15 @@ class PodmanEngine final : public ContainerEngine {
                EngineTiming timing = {});
   ~PodmanEngine() override;
 
-  std::string_view name() const override { return "podman"; }
+  // Adds the rootless scanner and the events logs to the watcher's threads.
   void Start(ContainerSink& sink) override;
   void Stop() override;
-  void RequestLookup(std::string_view id) override;
-  Stats stats() const override;
-  bool WaitForInitialList(std::chrono::milliseconds timeout) override;
 
   // Sockets of rootless users under `host_root`, sorted.
   static std::vector<std::string> FindRootlessSockets(const std::string& host_root);
 
  private:
+  std::unique_ptr<EngineSession> MakeSession(const std::string& socket) override;
   void RunRootlessScan();
   // A service connected (its session thread): finds and follows its log.
   void DiscoverEventsLog(EngineHttp& http, const std::string& socket, std::string_view prefix);
@@ -60,9 +59,7 @@ class PodmanEngine final : public ContainerEngine {
   const std::vector<std::string> sockets_;
   const std::optional<std::vector<std::string>> events_logs_;
   const std::string host_root_;
-  const Logger& logger_;
-  const EngineTiming timing_;
-  HttpEngineWatcher watcher_;
+  const std::unique_ptr<HttpEngineDialect> dialect_;
   std::thread scan_thread_;
   std::mutex logs_mu_;
   // Added by Start and the session threads; Stop stops them once those ended.

@@ -1,17 +1,14 @@
 #include "engines/podman/podman_events_discovery.h"
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <utility>
+
+#include "engines/common/json_access.h"
 
 namespace libcontainer {
 namespace {
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) text.remove_suffix(1);
-  return text;
-}
+using json_access::Trim;
 
 bool IsBareKeyChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
@@ -60,12 +57,6 @@ bool TogglesMultiline(std::string_view line) {
   return count % 2 == 1;
 }
 
-const nlohmann::json* Member(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
 std::string EventsLogIn(const std::string& tmp_dir) {
   std::string dir = tmp_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -75,17 +66,15 @@ std::string EventsLogIn(const std::string& tmp_dir) {
 }  // namespace
 
 std::optional<PodmanInfoFacts> ParsePodmanInfo(std::string_view body) {
-  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return std::nullopt;
+  json_access::Json doc;
+  if (!json_access::ParseDocument(body, &doc, nullptr) || !doc.is_object()) return std::nullopt;
   PodmanInfoFacts facts;
-  const nlohmann::json* host = Member(doc, "host");
-  if (const nlohmann::json* logger = host ? Member(*host, "eventLogger") : nullptr;
-      logger && logger->is_string())
-    facts.event_logger = logger->get<std::string>();
-  const nlohmann::json* security = host ? Member(*host, "security") : nullptr;
-  if (const nlohmann::json* rootless = security ? Member(*security, "rootless") : nullptr;
-      rootless && rootless->is_boolean()) {
-    facts.rootless = rootless->get<bool>();
+  if (const json_access::Json* host = json_access::ObjectMember(doc, "host")) {
+    facts.event_logger = json_access::String(*host, "eventLogger");
+    if (const json_access::Json* rootless = json_access::Path(*host, {"security", "rootless"});
+        rootless != nullptr && rootless->is_boolean()) {
+      facts.rootless = rootless->get<bool>();
+    }
   }
   return facts;
 }

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "core/logger.h"
-#include "engines/docker/docker_decoder.h"
+#include "engines/common/engine_event.h"
 
 namespace libcontainer {
 

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "engines/docker/docker_decoder.h"
+#include "engines/common/engine_event.h"
 
 namespace libcontainer {
 

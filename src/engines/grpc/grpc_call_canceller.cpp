@@ -1,4 +1,4 @@
-#include "engines/grpc_call_canceller.h"
+#include "engines/grpc/grpc_call_canceller.h"
 
 namespace libcontainer {
 

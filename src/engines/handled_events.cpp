@@ -1,4 +1,4 @@
-#include "engines/http/handled_events.h"
+#include "engines/handled_events.h"
 
 namespace libcontainer {
 

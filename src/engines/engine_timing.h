@@ -19,6 +19,11 @@ struct EngineTiming {
   int lookup_attempts = 6;
   std::chrono::milliseconds lookup_retry_initial{50};
   size_t lookup_queue_capacity = 256;
+  // The inspect an event asks for is tried again (same delays) when the
+  // engine did not answer in time: dockerd holds an inspect until the
+  // container has started, which under a burst of starts can outlast
+  // request_deadline.
+  int event_inspect_attempts = 3;
   // Inspects run on this many threads per engine (InspectPipeline), so that
   // one the engine holds back delays neither the event stream nor the
   // inspects of other containers.

@@ -1,0 +1,54 @@
+// The Docker Engine API's JSON shapes, which docker speaks and podman speaks
+// too (its compat endpoints, and libpod's inspect, list and event documents
+// are supersets of them): what the two decoders share. No I/O; nothing here
+// throws.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/container_info.h"
+#include "engines/common/decode_options.h"
+#include "engines/common/engine_event.h"
+
+namespace libcontainer {
+
+// For HostConfig.NetworkMode `container:<id>` the container shares another
+// container's network namespace (and IP): returns that id so the caller can
+// inspect it and copy its `ip`. Works on docker and libpod inspect documents.
+std::optional<std::string> DockerNetworkModeContainer(std::string_view inspect_json);
+
+namespace engine_decode {
+
+// Parses an inspect response, which must be an object with an Id (what
+// FillCommonInspect needs).
+bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* error);
+
+// Health check `Test` array → command: ["CMD", exe, args...] and
+// ["CMD-SHELL", cmd] (→ /bin/sh -c cmd); ["NONE"], empty, or anything else → nullopt.
+std::optional<ProbeCommand> ProbeFromHealthcheckTest(const nlohmann::json& test);
+
+// Fills everything docker inspect and libpod inspect share (ids, name,
+// created, Config, HostConfig, Mounts, network, ports, size, sandbox label).
+// `root` must be an object with a string Id.
+void FillCommonInspect(const nlohmann::json& root, const DecodeOptions& options, ContainerInfo* info);
+
+// Sets image to `image`, image_id to `image_id` without `sha256:` and,
+// unless `image` names the image by id, repo/tag/digest parsed from it.
+void SetImage(std::string image, std::string_view image_id, ContainerInfo* info);
+
+// Decodes a parsed event object (docker shape, which libpod also uses).
+std::optional<EngineEvent> EventFromJson(const nlohmann::json& root);
+
+// One line of an /events stream: nullopt for non-container events, blank or
+// malformed lines.
+std::optional<EngineEvent> EventFromLine(std::string_view line);
+
+// Ids from a list response (docker or libpod). `null` is an empty list.
+std::optional<std::vector<std::string>> IdsFromList(std::string_view text, std::string* error);
+
+}  // namespace engine_decode
+}  // namespace libcontainer

@@ -1,0 +1,320 @@
+#include "engines/engine_watcher.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "engines/reconnect_policy.h"
+
+namespace libcontainer {
+namespace {
+
+// Events remembered as handled: far more than arrive while the slower of two
+// paths (podman's API stream polls its events file) catches up.
+constexpr size_t kHandledEventsMemory = 1024;
+
+bool HasLabelOver(const ContainerInfo& info, uint32_t max_len) {
+  return std::any_of(info.labels.begin(), info.labels.end(),
+                     [max_len](const auto& label) { return label.second.size() > max_len; });
+}
+
+}  // namespace
+
+EngineWatcher::EngineWatcher(Options options, std::vector<std::string> sockets, const PluginConfig& config,
+                             const Logger& logger, EngineTiming timing)
+    : options_(std::move(options)),
+      sockets_(std::move(sockets)),
+      decode_options_{config.label_max_len, config.with_size},
+      hooks_(config.hooks),
+      logger_(logger),
+      timing_(timing),
+      handled_(kHandledEventsMemory) {}
+
+EngineWatcher::~EngineWatcher() {
+  EngineWatcher::Stop();
+}
+
+void EngineWatcher::Start(ContainerSink& sink) {
+  std::lock_guard lock(mu_);
+  if (started_ || stop_.load()) return;
+  started_ = true;
+  sink_ = &sink;
+  sockets_pending_ = options_.more_sockets_coming;
+  for (const std::string& socket : sockets_) StartSessionLocked(socket);
+  pipeline_.Start(policy_sink_, [this](const std::string& id, size_t worker) {
+    std::optional<ContainerInfo> found = LookUp(id, worker);
+    const bool retry = !found.has_value();
+    return InspectPipeline::Result{std::move(found), retry};
+  });
+}
+
+void EngineWatcher::AddSocket(const std::string& socket) {
+  std::lock_guard lock(mu_);
+  if (!started_ || stop_.load()) return;
+  StartSessionLocked(socket);
+}
+
+void EngineWatcher::StartSessionLocked(const std::string& socket) {
+  for (const auto& slot : slots_) {
+    if (slot->session->socket() == socket) return;
+  }
+  auto slot = std::make_unique<Slot>();
+  slot->session = MakeSession(socket);
+  Slot* raw = slot.get();
+  slots_.push_back(std::move(slot));
+  raw->thread = std::thread([this, raw] { RunSession(*raw); });
+}
+
+void EngineWatcher::InitialSocketsKnown() {
+  {
+    std::lock_guard lock(mu_);
+    sockets_pending_ = false;
+  }
+  cv_.notify_all();
+}
+
+void EngineWatcher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_.store(true);
+    for (const auto& slot : slots_) slot->session->Cancel();
+  }
+  cv_.notify_all();
+  // No session is added once stop_ is set, so the list is stable.
+  for (const auto& slot : slots_) {
+    if (slot->thread.joinable()) slot->thread.join();
+  }
+  // Its attempts in progress end at once: the sessions were cancelled.
+  pipeline_.Stop();
+}
+
+bool EngineWatcher::SleepUnlessStopped(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mu_);
+  return !cv_.wait_for(lock, duration, [this] { return stop_.load(); });
+}
+
+void EngineWatcher::MarkInitialDone(Slot& slot) {
+  {
+    std::lock_guard lock(mu_);
+    if (slot.initial_done) return;
+    slot.initial_done = true;
+  }
+  cv_.notify_all();
+}
+
+bool EngineWatcher::WaitForInitialList(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  auto all_done = [this] {
+    if (!started_ || sockets_pending_) return false;
+    return std::all_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->initial_done; });
+  };
+  cv_.wait_for(lock, timeout, [&] { return stop_.load() || all_done(); });
+  return all_done();
+}
+
+ContainerEngine::Stats EngineWatcher::stats() const {
+  ContainerEngine::Stats stats;
+  counters_.CopyTo(&stats);
+  std::lock_guard lock(mu_);
+  for (const auto& slot : slots_) {
+    if (slot->connected.load()) {
+      stats.connected = true;
+    } else {
+      stats.AddSocketError(slot->last_error);
+    }
+  }
+  return stats;
+}
+
+void EngineWatcher::RunSession(Slot& slot) {
+  EngineSession& session = *slot.session;
+  ReconnectPolicy policy(options_.name, logger_, timing_, counters_);
+  auto listed = [&](std::string_view summary) {
+    policy.Connected(session.socket() + " (" + std::string(summary) + ")");
+    slot.connected.store(true);
+    {
+      std::lock_guard lock(mu_);
+      slot.last_error.clear();
+    }
+    MarkInitialDone(slot);
+  };
+  while (!stop_.load()) {
+    const std::string error = session.Follow(listed);
+    if (stop_.load()) break;
+    {
+      std::lock_guard lock(mu_);
+      slot.last_error = error;
+    }
+    slot.connected.store(false);
+    MarkInitialDone(slot);
+    if (!SleepUnlessStopped(policy.Disconnected(error))) break;
+  }
+  slot.connected.store(false);
+}
+
+void EngineWatcher::Report(ContainerInfo info) {
+  policy_sink_.OnContainer(info);
+}
+
+bool EngineWatcher::HandleEvent(const EngineEvent& event, ContainerType type, std::string_view source,
+                                InspectAttempt inspect) {
+  if (event.id.empty() || stop_.load()) return false;
+  if (logger_.Enabled(LogLevel::kDebug)) {
+    logger_.Debug(options_.name + ": event " + EventKindName(event.kind) + " " + event.id + " " +
+                  std::string(source));
+  }
+  switch (event.kind) {
+    case EngineEvent::Kind::kCreate:
+    case EngineEvent::Kind::kStart: {
+      const uint32_t hook = event.kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
+      if ((hooks_ & hook) == 0) return false;
+      if (options_.deduplicate_events && !handled_.Claim(event)) return false;
+      ReportFromEvent(event, type);
+      const bool queued = pipeline_.Inspect(
+          event.id, [this, event, inspect = std::move(inspect)](const std::string&, size_t worker) {
+            return InspectForEvent(event, inspect, worker);
+          });
+      // Another copy of the event may still get the full record.
+      if (!queued && options_.deduplicate_events) handled_.Release(event);
+      return true;
+    }
+    case EngineEvent::Kind::kRemove: {
+      if (options_.deduplicate_events && !handled_.Claim(event)) return false;
+      ContainerInfo removed;
+      removed.type = type;
+      removed.full_id = event.id;
+      removed.id = std::string(ShortId(event.id));
+      pipeline_.Removed(removed);
+      return true;
+    }
+    case EngineEvent::Kind::kDie:  // a stopped container is still there
+    case EngineEvent::Kind::kOther:
+      break;
+  }
+  return false;
+}
+
+void EngineWatcher::ReportFromEvent(const EngineEvent& event, ContainerType type) {
+  if (event.name.empty() && event.image.empty()) return;
+  ContainerInfo info;
+  info.type = type;
+  info.full_id = event.id;
+  info.id = std::string(ShortId(event.id));
+  info.name = event.name;
+  info.image = event.image;
+  ImageReference ref = ParseImageReference(info.image);
+  info.image_repo = std::move(ref.repository);
+  info.image_tag = std::move(ref.tag);
+  info.image_digest = std::move(ref.digest);
+  info.labels = event.labels;
+  Report(std::move(info));
+}
+
+InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,
+                                                       const InspectAttempt& inspect, size_t worker) {
+  std::optional<ContainerInfo> info;
+  // Only an engine that did not answer (or not yet knows the container) is
+  // worth asking again; a bad answer stays bad.
+  bool worth_retrying = true;
+  if (inspect) {
+    ContainerInfo found;
+    std::string error;
+    const InspectOutcome outcome = inspect(worker, &found, &error);
+    if (outcome == InspectOutcome::kFound) {
+      info = std::move(found);
+    } else {
+      InspectFailed(event.id, outcome, error);
+      worth_retrying = outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kNotFound;
+    }
+  } else {
+    info = LookUp(event.id, worker);  // logs why not
+  }
+  if (!info && options_.deduplicate_events) {
+    // Another copy of the event may still get the full record.
+    handled_.Release(event);
+    if (logger_.Enabled(LogLevel::kDebug)) {
+      logger_.Debug(options_.name + ": " + event.id + " not inspected; its event may be handled again");
+    }
+  }
+  const bool retry = !info.has_value() && worth_retrying;
+  return {std::move(info), retry};
+}
+
+void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error) {
+  switch (outcome) {
+    case InspectOutcome::kFound:
+    case InspectOutcome::kStopped:
+      return;
+    case InspectOutcome::kNotFound:
+      // Removed between the list (or event) and the inspect: common, harmless.
+      counters_.inspect_errors.fetch_add(1);
+      if (logger_.Enabled(LogLevel::kDebug)) {
+        logger_.Debug(options_.name + ": " + std::string(id) + " is gone: " + error);
+      }
+      return;
+    case InspectOutcome::kUnreachable:
+      if (stop_.load()) return;  // the cancelled calls of a stop
+      counters_.inspect_errors.fetch_add(1);
+      logger_.Warning(options_.name + ": cannot inspect " + std::string(id) + ": " + error);
+      return;
+    case InspectOutcome::kBadResponse:
+      counters_.inspect_errors.fetch_add(1);
+      logger_.Warning(options_.name + ": skipping container " + std::string(id) + ": " + error);
+      return;
+  }
+}
+
+void EngineWatcher::RequestLookup(std::string_view id) {
+  pipeline_.Lookup(id);
+}
+
+std::vector<EngineSession*> EngineWatcher::ConnectedSessions() const {
+  std::lock_guard lock(mu_);
+  std::vector<EngineSession*> sessions;
+  for (const auto& slot : slots_) {
+    if (slot->connected.load()) sessions.push_back(slot->session.get());
+  }
+  return sessions;
+}
+
+std::optional<ContainerInfo> EngineWatcher::LookUp(const std::string& id, size_t worker) {
+  for (EngineSession* session : ConnectedSessions()) {
+    ContainerInfo info;
+    std::string error;
+    switch (session->Lookup(id, worker, &info, &error)) {
+      case InspectOutcome::kFound:
+        return info;
+      case InspectOutcome::kStopped:
+        return std::nullopt;
+      case InspectOutcome::kNotFound:
+        break;
+      case InspectOutcome::kBadResponse:
+        counters_.inspect_errors.fetch_add(1);
+        logger_.Warning(options_.name + ": lookup of " + id + ": " + error);
+        break;
+      case InspectOutcome::kUnreachable:
+        if (stop_.load()) return std::nullopt;
+        counters_.inspect_errors.fetch_add(1);
+        if (logger_.Enabled(LogLevel::kDebug))
+          logger_.Debug(options_.name + ": lookup of " + id + ": " + error);
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+void EngineWatcher::PolicySink::OnContainer(const ContainerInfo& info) {
+  const uint32_t max_len = watcher_.decode_options_.label_max_len;
+  if (!HasLabelOver(info, max_len)) {
+    watcher_.sink_->OnContainer(info);
+    return;
+  }
+  ContainerInfo kept = info;
+  std::erase_if(kept.labels, [max_len](const auto& label) { return label.second.size() > max_len; });
+  watcher_.sink_->OnContainer(kept);
+}
+
+void EngineWatcher::PolicySink::OnContainerRemoved(const ContainerInfo& info) {
+  watcher_.sink_->OnContainerRemoved(info);
+}
+
+}  // namespace libcontainer

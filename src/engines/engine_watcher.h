@@ -1,0 +1,172 @@
+// The one engine watcher every engine runs on, whatever its protocol (the
+// shape of Envoy's protocol-agnostic connection pool under its http1/http2
+// folders). It owns what all engines do alike:
+// - one thread per socket running an EngineSession (the protocol's part:
+//   connect, list, follow), with one ReconnectPolicy (backoff, one log line
+//   per outage) and the socket's state for stats and the initial-list wait;
+// - an InspectPipeline, so that reading an event stream never waits for an
+//   inspect, and lookups asked for by the plugin;
+// - the record policy, in HandleEvent() and Report(): which events the hooks
+//   want, an event delivered by two paths handled once, what an event says
+//   reported at once, the label length rule, removal records.
+// An engine is this class plus the session it makes for a socket
+// (MakeSession); podman adds its rootless sockets and events logs.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/container_info.h"
+#include "core/logger.h"
+#include "core/plugin_config.h"
+#include "engines/common/decode_options.h"
+#include "engines/common/engine_event.h"
+#include "engines/container_engine.h"
+#include "engines/engine_counters.h"
+#include "engines/engine_session.h"
+#include "engines/engine_timing.h"
+#include "engines/handled_events.h"
+#include "engines/inspect_pipeline.h"
+
+namespace libcontainer {
+
+class EngineWatcher : public ContainerEngine {
+ public:
+  // One attempt at inspecting the container an event announced, on inspect
+  // worker `worker`.
+  using InspectAttempt =
+      std::function<InspectOutcome(size_t worker, ContainerInfo* info, std::string* error)>;
+
+  struct Options {
+    std::string name;  // "docker", ...: names the engine in logs and stats
+    // More sockets arrive through AddSocket() (podman's rootless scan):
+    // WaitForInitialList also waits for InitialSocketsKnown().
+    bool more_sockets_coming = false;
+    // The engine's events may arrive twice: by two paths (podman's events log
+    // and its API stream), or again from a stream re-read after a reconnect
+    // (docker and podman follow from just before their listing). Each event
+    // (id, kind, engine time) is then handled once.
+    bool deduplicate_events = false;
+  };
+
+  // `sockets` already carry $HOST_ROOT.
+  EngineWatcher(Options options, std::vector<std::string> sockets, const PluginConfig& config,
+                const Logger& logger, EngineTiming timing);
+  ~EngineWatcher() override;
+  EngineWatcher(const EngineWatcher&) = delete;
+  EngineWatcher& operator=(const EngineWatcher&) = delete;
+
+  // ContainerEngine. Start runs a session per socket and the inspect workers
+  // and returns at once; Stop is prompt and idempotent, cancels every session
+  // and joins every thread.
+  std::string_view name() const override { return options_.name; }
+  void Start(ContainerSink& sink) override;
+  void Stop() override;
+  void RequestLookup(std::string_view id) override;
+  Stats stats() const override;
+  bool WaitForInitialList(std::chrono::milliseconds timeout) override;
+
+  // --- For sessions (any thread).
+  const Logger& logger() const { return logger_; }
+  const EngineTiming& timing() const { return timing_; }
+  const DecodeOptions& decode_options() const { return decode_options_; }
+  uint32_t hooks() const { return hooks_; }
+  bool stopping() const { return stop_.load(); }
+  // Sleeps unless stopping; false once Stop() was called.
+  bool SleepUnlessStopped(std::chrono::milliseconds duration);
+  // A container the session listed or inspected itself.
+  void Report(ContainerInfo info);
+  // An engine event read from a stream (`source` says where, for the log).
+  // By kind: a create or start the hooks want is reported from what the
+  // event says at once, and `inspect` queued on an inspect worker (a null
+  // `inspect` looks the id up through every connected socket); a removal is
+  // reported after anything already decided about the container, and drops
+  // the inspect still to come. `type` is the removal record's (CRI runtimes
+  // differ). True if this call handled the event (not a duplicate, not
+  // filtered out).
+  bool HandleEvent(const EngineEvent& event, ContainerType type, std::string_view source,
+                   InspectAttempt inspect);
+  // Counts engine events read from streams.
+  void CountEvent() { counters_.events.fetch_add(1); }
+  // Counts and logs a failed inspect of `id` by the one policy for all
+  // engines: gone → debug; unreachable → warning "cannot inspect"; a bad
+  // answer → warning "skipping container".
+  void InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error);
+
+ protected:
+  // The protocol's session for one socket; called by Start() and AddSocket().
+  virtual std::unique_ptr<EngineSession> MakeSession(const std::string& socket) = 0;
+  // A socket found after Start(); ignored if known or stopping.
+  void AddSocket(const std::string& socket);
+  void InitialSocketsKnown();
+  EngineCounters& counters() { return counters_; }
+
+ private:
+  struct Slot {
+    std::unique_ptr<EngineSession> session;
+    std::thread thread;
+    std::atomic<bool> connected{false};  // listed and following
+    bool initial_done = false;           // guarded by mu_
+    std::string last_error;              // guarded by mu_; why it is down
+  };
+
+  void StartSessionLocked(const std::string& socket);
+  void RunSession(Slot& slot);
+  void MarkInitialDone(Slot& slot);
+  std::vector<EngineSession*> ConnectedSessions() const;
+  // One attempt at `id` through every connected socket.
+  std::optional<ContainerInfo> LookUp(const std::string& id, size_t worker);
+  // Reports what an event says (name, image, labels) before the inspect,
+  // which the engine may hold back until the container has started.
+  void ReportFromEvent(const EngineEvent& event, ContainerType type);
+  // The inspect of an event's container, on worker `worker`.
+  InspectPipeline::Result InspectForEvent(const EngineEvent& event, const InspectAttempt& inspect,
+                                          size_t worker);
+
+  // Applies the record policy between the pipeline (and the sessions) and the
+  // plugin's sink.
+  class PolicySink final : public ContainerSink {
+   public:
+    explicit PolicySink(const EngineWatcher& watcher) : watcher_(watcher) {}
+    void OnContainer(const ContainerInfo& info) override;
+    void OnContainerRemoved(const ContainerInfo& info) override;
+
+   private:
+    const EngineWatcher& watcher_;
+  };
+
+  const Options options_;
+  const std::vector<std::string> sockets_;
+  const DecodeOptions decode_options_;
+  const uint32_t hooks_;
+  const Logger& logger_;
+  const EngineTiming timing_;
+  ContainerSink* sink_ = nullptr;  // set once by Start, before any thread
+  PolicySink policy_sink_{*this};
+
+  std::atomic<bool> stop_{false};
+  EngineCounters counters_;
+  HandledEvents handled_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;  // stop, initial-list progress
+  bool started_ = false;
+  bool sockets_pending_ = false;
+  std::vector<std::unique_ptr<Slot>> slots_;  // only appended to; stable once stopping
+
+  // Declared after the slots: destroyed first, so no attempt outlives the
+  // sessions it calls.
+  InspectPipeline pipeline_{options_.name, logger_, timing_, counters_};
+};
+
+}  // namespace libcontainer
