@@ -13,10 +13,9 @@ nlohmann::json ContainerObject(const libcontainer::ContainerInfo& info) {
 }
 
 std::string ChangeJsonLine(const Change& change) {
-  nlohmann::json line;
-  line["event"] = std::string(ChangeKindName(change.kind));
-  line["container"] = ContainerObject(change.info);
-  return line.dump();
+  // "event" first: a reader (or grep) sees what happened before the details.
+  return R"({"event":")" + std::string(ChangeKindName(change.kind)) + R"(","container":)" +
+         ContainerObject(change.info).dump() + "}";
 }
 
 }  // namespace container_watch

@@ -65,7 +65,8 @@ std::vector<ProcessGroup> ScanProcesses(const std::string& proc_dir,
     process.comm = ReadSmallFile(entry.path() / "comm");
     if (!process.comm.empty() && process.comm.back() == '\n') process.comm.pop_back();
     process.cmdline = JoinArgs(ReadSmallFile(entry.path() / "cmdline"));
-    found.emplace(process.pid, std::make_pair(std::move(group), std::move(process)));
+    const pid_t pid = process.pid;
+    found.emplace(pid, std::make_pair(std::move(group), std::move(process)));
   }
   std::map<std::string, ProcessGroup> containers;
   ProcessGroup host;

@@ -104,10 +104,9 @@ int Follow(const TrackingSink& sink, LiveTable& live, EngineSet& engines, Consol
     }
     std::this_thread::sleep_for(kTick);
   }
-  const auto statuses = engines.StatusLines();
+  // Engines coming and going were said as they did; the count is what is new.
   const size_t known = sink.Containers().size();
   engines.Stop();
-  for (const auto& line : statuses) Say(line);
   Say(Plural(known, "container", "containers") + " known at exit");
   return kExitOk;
 }
