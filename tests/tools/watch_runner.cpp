@@ -13,8 +13,6 @@
 
 #include "engines/test_process_util.h"
 
-extern char** environ;
-
 namespace watchtest {
 namespace {
 
