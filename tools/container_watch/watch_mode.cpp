@@ -64,7 +64,12 @@ int ReportOnce(const TrackingSink& sink, EngineSet& engines, const libcontainer:
   const bool reachable = engines.AnyConnected();
   const auto containers = sink.Containers();
   engines.Stop();
-  if (output != Output::kJsonLines) WriteOut(ContainerTable(containers));
+  if (output == Output::kJsonLines) {
+    // A listing, not a history: one line per container, as it is now.
+    for (const auto& [id, info] : containers) WriteOut(ChangeJsonLine({ChangeKind::kAdded, info}) + "\n");
+  } else {
+    WriteOut(ContainerTable(containers));
+  }
   for (const auto& line : statuses) Say(line);
   Say(Plural(containers.size(), "container", "containers") + " listed");
   if (reachable) return kExitOk;
@@ -128,7 +133,7 @@ int RunWatch(const Options& options, const libcontainer::PluginConfig& config, O
   }
   LiveTable live;
   TrackingSink sink([&](const Change& change) {
-    if (output == Output::kJsonLines) {
+    if (output == Output::kJsonLines && !options.once) {
       WriteOut(ChangeJsonLine(change) + "\n");
     } else {
       live.OnChange(change);
