@@ -59,12 +59,14 @@ TEST_P(ContainerWatch, OncePrintsExistingContainersAndSaysItIsConnected) {
   bool found = false;
   for (const auto& line : Lines(result.out)) {
     const auto doc = nlohmann::json::parse(line);
+    EXPECT_EQ(doc.value("event", ""), "added") << line;  // --once: each container once
     const auto& container = doc.at("container");
     if (container.value("full_id", "") != id) continue;
     found = true;
     EXPECT_EQ(container.value("id", ""), id.substr(0, 12));
     EXPECT_EQ(container.value("name", ""), "listed-by-cli");
     EXPECT_EQ(container["labels"].value("via", ""), "cli");
+    EXPECT_EQ(container.value("type", ""), GetParam());
   }
   EXPECT_TRUE(found) << result.out;
   EXPECT_NE(result.err.find(GetParam() + ": connected"), std::string::npos) << result.err;
@@ -73,29 +75,6 @@ TEST_P(ContainerWatch, OncePrintsExistingContainersAndSaysItIsConnected) {
 INSTANTIATE_TEST_SUITE_P(Engines, ContainerWatch, ::testing::Values("docker", "podman"),
                          [](const auto& info) { return info.param; });
 
-TEST(ContainerWatchArgs, BadValuesAreRefusedWithAReason) {
-  auto result = Watch({"--once", "--timeout", "soon"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("--timeout needs a positive number of seconds, got 'soon'"), std::string::npos)
-      << result.err;
-
-  result = Watch({"--once", "--config", R"({"engines":{"docker":{"sockets":"x"}}})"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("engines.docker.sockets"), std::string::npos) << result.err;
-}
-
-TEST(ContainerWatchArgs, EveryUnreachableSocketIsNamedWithTheReason) {
-  nlohmann::json config = nlohmann::json::parse(OnlyEngine("docker", "/nonexistent/a/docker.sock"));
-  config["engines"]["docker"]["sockets"].push_back("/nonexistent/b/docker.sock");
-  const auto result = Watch({"--once", "--timeout", "5", "--config", config.dump()});
-  EXPECT_TRUE(result.ok()) << result.err;
-  EXPECT_NE(result.err.find("docker: not reachable"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("/nonexistent/a/docker.sock: cannot connect: No such file or directory"),
-            std::string::npos)
-      << result.err;
-  EXPECT_NE(result.err.find("/nonexistent/b/docker.sock: cannot connect: No such file or directory"),
-            std::string::npos)
-      << result.err;
-}
+// Arguments, exit codes and every mode without daemons: tests/tools.
 
 }  // namespace
