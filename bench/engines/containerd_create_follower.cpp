@@ -15,28 +15,16 @@ ContainerdCreateFollower::~ContainerdCreateFollower() {
   thread_.join();
 }
 
-std::optional<CreateEvent> ContainerdCreateFollower::WaitFor(const std::string& id,
-                                                             std::chrono::milliseconds patience) {
-  std::unique_lock lock(mu_);
-  cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
-  auto it = created_.find(id);
-  return it == created_.end() ? std::nullopt : std::optional<CreateEvent>(it->second);
-}
-
 void ContainerdCreateFollower::Run() {
   containerd::services::events::v1::Envelope envelope;
   while (stream_->Read(&envelope)) {
     const int64_t received = testengines::WallNs();
     auto event = libcontainer::DecodeContainerdEnvelope(envelope);
     if (!event || event->kind != libcontainer::EngineEvent::Kind::kCreate) continue;
-    std::lock_guard lock(mu_);
-    created_.emplace(event->id, CreateEvent{event->time_nano, received});
-    cv_.notify_all();
+    Record(event->id, CreateEvent{event->time_nano, received});
   }
-  stream_->Finish();
-  std::lock_guard lock(mu_);
-  ended_ = true;
-  cv_.notify_all();
+  const grpc::Status status = stream_->Finish();
+  End(status.ok() || status.error_code() == grpc::StatusCode::CANCELLED ? "" : status.error_message());
 }
 
 }  // namespace benchengines

@@ -21,20 +21,6 @@ HttpCreateFollower::~HttpCreateFollower() {
   thread_.join();
 }
 
-std::optional<CreateEvent> HttpCreateFollower::WaitFor(const std::string& id,
-                                                       std::chrono::milliseconds patience) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
-  auto it = created_.find(id);
-  if (it == created_.end()) return std::nullopt;
-  return it->second;
-}
-
-std::string HttpCreateFollower::error() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return error_;
-}
-
 void HttpCreateFollower::Run() {
   const std::string filters = R"({"type":["container"],"event":["create"]})";
   // `since` replays what happened while the stream was still connecting.
@@ -44,12 +30,9 @@ void HttpCreateFollower::Run() {
       "/events?since=" + std::to_string(since) + "&filters=" + UnixHttpClient::PercentEncode(filters),
       [this](std::string_view line) { OnLine(line); }, stop_,
       std::chrono::duration_cast<std::chrono::milliseconds>(kRequestDeadline), 0ms, &error);
-  std::lock_guard<std::mutex> lock(mu_);
-  ended_ = true;
-  if (end != UnixHttpClient::StreamEnd::kStopped) {
-    error_ = std::string("event stream ended: ") + UnixHttpClient::StreamEndName(end) + " " + error;
-  }
-  cv_.notify_all();
+  End(end == UnixHttpClient::StreamEnd::kStopped
+          ? ""
+          : std::string("event stream ended: ") + UnixHttpClient::StreamEndName(end) + " " + error);
 }
 
 void HttpCreateFollower::OnLine(std::string_view line) {
@@ -61,9 +44,7 @@ void HttpCreateFollower::OnLine(std::string_view line) {
   const std::string id = event.value("id", "");
   const auto time_ns = event.find("timeNano");
   if (id.empty() || time_ns == event.end() || !time_ns->is_number()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  created_.emplace(id, CreateEvent{time_ns->get<int64_t>(), received});
-  cv_.notify_all();
+  Record(id, CreateEvent{time_ns->get<int64_t>(), received});
 }
 
 }  // namespace benchengines

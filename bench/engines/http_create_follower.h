@@ -4,9 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,20 +18,12 @@ class HttpCreateFollower : public CreateFollower {
   explicit HttpCreateFollower(const std::string& socket);
   ~HttpCreateFollower() override;
 
-  std::optional<CreateEvent> WaitFor(const std::string& id, std::chrono::milliseconds patience) override;
-  std::string error() override;
-
  private:
   void Run();
   void OnLine(std::string_view line);
 
   libcontainer::UnixHttpClient client_;
   std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, CreateEvent> created_;
-  bool ended_ = false;
-  std::string error_;
   std::thread thread_;
 };
 

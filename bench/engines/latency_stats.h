@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace benchengines {
@@ -43,13 +47,43 @@ struct CreateEvent {
   int64_t time_nano = 0, received_ns = 0;
 };
 
-// Follows an engine's create events on a connection of its own (not the watcher's).
+// Follows an engine's create events on a connection of its own (not the watcher's); a subclass reads
+// the stream on its thread and hands each event to Record, and End when the stream is over.
 class CreateFollower {
  public:
   virtual ~CreateFollower() = default;
+
   // The create event of `id`, waiting up to `patience`; nullopt if none came (or the stream ended).
-  virtual std::optional<CreateEvent> WaitFor(const std::string& id, std::chrono::milliseconds patience) = 0;
-  virtual std::string error() = 0;
+  std::optional<CreateEvent> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
+    auto it = created_.find(id);
+    return it == created_.end() ? std::nullopt : std::optional<CreateEvent>(it->second);
+  }
+  std::string error() {
+    std::lock_guard lock(mu_);
+    return error_;
+  }
+
+ protected:
+  void Record(const std::string& id, CreateEvent event) {
+    std::lock_guard lock(mu_);
+    created_.emplace(id, event);
+    cv_.notify_all();
+  }
+  void End(std::string error) {
+    std::lock_guard lock(mu_);
+    ended_ = true;
+    error_ = std::move(error);
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, CreateEvent> created_;
+  bool ended_ = false;
+  std::string error_;
 };
 
 }  // namespace benchengines
