@@ -31,8 +31,10 @@
 #include <thread>
 #include <vector>
 
+#include "containerd_create_follower.h"
 #include "core/logger.h"
 #include "core/plugin_config.h"
+#include "engines/burst_sink.h"
 #include "engines/container_engine.h"
 #include "engines/containerd/containerd_client.h"
 #include "engines/containerd/containerd_decoder.h"
@@ -40,13 +42,17 @@
 #include "engines/cri/cri_engine.h"
 #include "engines/cri_pod_ops.h"
 #include "engines/real_containerd_cri.h"
+#include "latency_stats.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using benchengines::Percentile;
+using benchengines::Us;
 using libcontainer::ContainerInfo;
 using testengines::RealContainerd;
 using testengines::RealContainerdCri;
+using testengines::WallNs;
 namespace cri = ::runtime::v1;
 
 // Hang guards only: a missing report is counted, not waited for forever.
@@ -59,11 +65,6 @@ int CountFromEnv(const char* name, int fallback) {
   return n > 0 ? n : fallback;
 }
 
-int64_t WallNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 int64_t SteadyNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -104,68 +105,6 @@ class ArrivalSink : public libcontainer::ContainerSink {
   std::map<std::string, Arrival> arrived_;
 };
 
-// containerd's /containers/create envelopes on a connection of our own: envelope timestamp and when
-// we read it, per container id.
-class CreateEventFollower {
- public:
-  struct Created {
-    int64_t time_nano = 0, received_ns = 0;
-  };
-
-  explicit CreateEventFollower(const std::string& socket) : client_(socket) {
-    stream_ = client_.Subscribe({R"(topic=="/containers/create")"});
-    thread_ = std::thread([this] { Run(); });
-  }
-  ~CreateEventFollower() {
-    stream_->Cancel();
-    thread_.join();
-  }
-
-  std::optional<Created> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
-    auto it = created_.find(id);
-    return it == created_.end() ? std::nullopt : std::optional<Created>(it->second);
-  }
-
- private:
-  void Run() {
-    containerd::services::events::v1::Envelope envelope;
-    while (stream_->Read(&envelope)) {
-      const int64_t received = WallNs();
-      auto event = libcontainer::DecodeContainerdEnvelope(envelope);
-      if (!event || event->kind != libcontainer::EngineEvent::Kind::kCreate) continue;
-      std::lock_guard lock(mu_);
-      created_.emplace(event->id, Created{event->time_nano, received});
-      cv_.notify_all();
-    }
-    stream_->Finish();
-    std::lock_guard lock(mu_);
-    ended_ = true;
-    cv_.notify_all();
-  }
-
-  libcontainer::ContainerdClient client_;
-  std::unique_ptr<libcontainer::ContainerdEventStream> stream_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, Created> created_;
-  bool ended_ = false;
-  std::thread thread_;
-};
-
-// Nearest-rank percentile of sorted values.
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
-}
-
-double Us(int64_t later, int64_t earlier) {
-  return static_cast<double>(later - earlier) / 1000.0;
-}
-
 void Report(benchmark::State& state, const char* what, std::vector<double> latency_us, int missed,
             const std::string& extra) {
   std::sort(latency_us.begin(), latency_us.end());
@@ -191,7 +130,7 @@ void BM_ContainerdCreateEventToEngine(benchmark::State& state) {
   NullLogger logger;
   ArrivalSink sink;
   libcontainer::PluginConfig config;  // default hooks: [create]
-  auto follower = std::make_unique<CreateEventFollower>(containerd->socket());
+  auto follower = std::make_unique<benchengines::ContainerdCreateFollower>(containerd->socket());
   libcontainer::ContainerdEngine engine({containerd->socket()}, config, logger);
   engine.Start(sink);
   if (!engine.WaitForInitialList(kListPatience)) {

@@ -62,10 +62,15 @@
 #include "engines/real_engines.h"
 #include "host/event_builder.h"
 #include "host/plugin_host.h"
+#include "http_create_follower.h"
+#include "latency_stats.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using benchengines::Percentile;
+using benchengines::Us;
+using benchengines::WaitForStamp;
 using libcontainer::UnixHttpClient;
 using testengines::RealEngine;
 namespace ev = testhost::events;
@@ -92,81 +97,6 @@ std::string PluginConfig(const std::string& kind, const RealEngine& engine) {
          R"(,"sockets":[")" + engine.socket() + R"("]},"podman":{"enabled":)" + (docker ? "false" : "true") +
          R"(,"sockets":[")" + engine.socket() + R"("])" + events_logs + "}}}";
 }
-
-// An engine `create` event: the engine's own time, and when our follower read it.
-struct EngineCreate {
-  uint64_t time_nano = 0, received = 0;
-};
-
-// Follows the engine's /events (container create only) on its own connection
-// and records timeNano per container id. The receive time separates what the
-// engine's stream itself takes (podman's file events are tailed) from what
-// the plugin adds.
-class CreateEventFollower {
- public:
-  explicit CreateEventFollower(const std::string& socket) : client_(socket) {
-    thread_ = std::thread([this] { Run(); });
-  }
-  ~CreateEventFollower() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  // The engine's create event of `id` (wall-clock ns), waiting up to `patience`.
-  std::optional<EngineCreate> WaitFor(const std::string& id, std::chrono::milliseconds patience) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, patience, [&] { return created_.count(id) > 0 || ended_; });
-    auto it = created_.find(id);
-    if (it == created_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::string error() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return error_;
-  }
-
- private:
-  void Run() {
-    const std::string filters = R"({"type":["container"],"event":["create"]})";
-    // `since` replays what happened while the stream was still connecting.
-    const uint64_t since = ev::NowNs() / 1000000000 - 1;
-    std::string error;
-    auto end = client_.Stream(
-        "/events?since=" + std::to_string(since) + "&filters=" + UnixHttpClient::PercentEncode(filters),
-        [this](std::string_view line) { OnLine(line); }, stop_,
-        std::chrono::duration_cast<std::chrono::milliseconds>(kRequestDeadline), 0ms, &error);
-    std::lock_guard<std::mutex> lock(mu_);
-    ended_ = true;
-    if (end != UnixHttpClient::StreamEnd::kStopped) {
-      error_ = std::string("event stream ended: ") + UnixHttpClient::StreamEndName(end) + " " + error;
-    }
-    cv_.notify_all();
-  }
-
-  void OnLine(std::string_view line) {
-    const uint64_t received = ev::NowNs();
-    const auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!event.is_object()) return;
-    // Docker and podman's compat stream both carry Type/Action/id/timeNano.
-    if (event.value("Type", "") != "container" || event.value("Action", "") != "create") return;
-    const std::string id = event.value("id", "");
-    const auto time_ns = event.find("timeNano");
-    if (id.empty() || time_ns == event.end() || !time_ns->is_number()) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    created_.emplace(id, EngineCreate{time_ns->get<uint64_t>(), received});
-    cv_.notify_all();
-  }
-
-  UnixHttpClient client_;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, EngineCreate> created_;
-  bool ended_ = false;
-  std::string error_;
-  std::thread thread_;
-};
 
 // Arrival times of the plugin's `container` events, per full id. Drives the
 // host as sinsp would: queued async events are parsed by the plugin in order.
@@ -223,7 +153,7 @@ uint64_t Metric(testhost::PluginHost& host, const std::string& name) {
 struct Sample {
   std::string id;
   uint64_t create_sent = 0, create_returned = 0, start_sent = 0, start_returned = 0;
-  std::optional<EngineCreate> engine_create;
+  std::optional<benchengines::CreateEvent> engine_create;
   std::optional<uint64_t> plugin_arrival;
   std::optional<uint64_t> first_exec;  // the container's stamp
 };
@@ -263,30 +193,6 @@ bool CreateAndStart(UnixHttpClient& api, const std::string& name, const std::str
   return true;
 }
 
-// The ns written by first_exec_stamp to `path` (renamed into place whole),
-// polling up to `patience`.
-std::optional<uint64_t> WaitForStamp(const std::string& path, std::chrono::milliseconds patience) {
-  const auto deadline = std::chrono::steady_clock::now() + patience;
-  while (true) {
-    uint64_t ns = 0;
-    if (std::ifstream(path) >> ns) return ns;
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(2ms);
-  }
-}
-
-// Nearest-rank percentile of sorted values.
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
-}
-
-double Us(uint64_t later, uint64_t earlier) {
-  return (static_cast<double>(later) - static_cast<double>(earlier)) / 1000.0;
-}
-
 void EngineLatency(benchmark::State& state, const std::string& kind) {
   const int n = static_cast<int>(state.range(0));
   std::string error;
@@ -307,7 +213,7 @@ void EngineLatency(benchmark::State& state, const std::string& kind) {
     state.SkipWithError(("plugin: " + error).c_str());
     return;
   }
-  auto follower = std::make_unique<CreateEventFollower>(engine->socket());
+  auto follower = std::make_unique<benchengines::HttpCreateFollower>(engine->socket());
   const auto connect_deadline = std::chrono::steady_clock::now() + kConnectPatience;
   while (Metric(*host, "n_" + kind + "_connected") != 1) {
     if (std::chrono::steady_clock::now() > connect_deadline) {
@@ -367,7 +273,7 @@ void EngineLatency(benchmark::State& state, const std::string& kind) {
   for (const auto& s : samples) {
     create_call_us.push_back(Us(s.create_returned, s.create_sent));
     start_call_us.push_back(Us(s.start_returned, s.start_sent));
-    if (s.engine_create) stream_us.push_back(Us(s.engine_create->received, s.engine_create->time_nano));
+    if (s.engine_create) stream_us.push_back(Us(s.engine_create->received_ns, s.engine_create->time_nano));
     if (s.engine_create && s.plugin_arrival) {
       latency_us.push_back(Us(*s.plugin_arrival, s.engine_create->time_nano));
     }

@@ -293,7 +293,7 @@ bool RealContainerd::Ctr(const std::vector<std::string>& args, std::string* out,
   if (!r.ok()) {
     std::string cmd = "ctr";
     for (const auto& a : args) cmd += " " + a;
-    last_error_ = cmd + " (exit " + std::to_string(r.exit_code) + "): " + Trim(r.err);
+    set_last_error(cmd + " (exit " + std::to_string(r.exit_code) + "): " + Trim(r.err));
     if (out) *out = r.err;
     return false;
   }
@@ -460,17 +460,28 @@ bool RealContainerd::ImportImages(const std::string& ns) {
 // ---------------------------------------------------------------------------------------------------
 bool RealContainerd::CreateCtrContainer(const std::string& ns, const std::string& id, bool start,
                                         const std::map<std::string, std::string>& labels) {
+  std::vector<std::string> label_args;
+  for (const auto& [k, v] : labels) label_args.insert(label_args.end(), {"--label", k + "=" + v});
+  if (start) return RunCtrContainer(ns, id, label_args, {"sleep", "1000"});
   if (!imported_namespaces_.count(ns) && !ImportImages(ns)) return false;
-  std::vector<std::string> args;
-  if (start) {
-    // --fifo-dir/--runc-root: keep the IO fifos and runc state out of the host-wide /run/containerd.
-    args = {"run", "-d", "--fifo-dir", fifo_dir_, "--runc-root", runc_root_};
-  } else {
-    args = {"containers", "create"};  // takes neither flag; runc state goes to /run/containerd/runc
-  }
-  for (const auto& [k, v] : labels) args.insert(args.end(), {"--label", k + "=" + v});
+  // `containers create` takes neither --fifo-dir nor --runc-root; runc state goes to /run/containerd/runc.
+  std::vector<std::string> args = {"containers", "create"};
+  args.insert(args.end(), label_args.begin(), label_args.end());
   args.insert(args.end(), {kImage, id, "sleep", "1000"});
-  cgroups_.insert("/" + ns + "/" + id);
+  RememberCgroup("/" + ns + "/" + id);
+  return CtrNs(ns, args);
+}
+
+bool RealContainerd::RunCtrContainer(const std::string& ns, const std::string& id,
+                                     const std::vector<std::string>& extra_args,
+                                     const std::vector<std::string>& command) {
+  if (!imported_namespaces_.count(ns) && !ImportImages(ns)) return false;
+  // --fifo-dir/--runc-root: keep the IO fifos and runc state out of the host-wide /run/containerd.
+  std::vector<std::string> args = {"run", "-d", "--fifo-dir", fifo_dir_, "--runc-root", runc_root_};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args.insert(args.end(), {kImage, id});
+  args.insert(args.end(), command.begin(), command.end());
+  RememberCgroup("/" + ns + "/" + id);
   return CtrNs(ns, args);
 }
 

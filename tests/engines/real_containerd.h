@@ -21,6 +21,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -75,6 +76,10 @@ class RealContainerd {
   // else `ctr -n <ns> containers create` only (no task). Labels become container labels.
   bool CreateCtrContainer(const std::string& ns, const std::string& id, bool start = true,
                           const std::map<std::string, std::string>& labels = {});
+  // `ctr -n <ns> run -d … <extra_args> kImage <id> <command>`, e.g. with `--mount` for a bind mount.
+  // Several threads may call it at once (bursts) for a namespace Start already imported.
+  bool RunCtrContainer(const std::string& ns, const std::string& id,
+                       const std::vector<std::string>& extra_args, const std::vector<std::string>& command);
   bool StartCtrTask(const std::string& ns, const std::string& id);  // `tasks start -d` of a created one
   // kill -9 the task (if any), delete it once it exited, delete the container (and its snapshot).
   bool RemoveCtrContainer(const std::string& ns, const std::string& id);
@@ -107,8 +112,14 @@ class RealContainerd {
   // daemon does not run.
   bool PrepareCleanup();
   // A cgroup path ("/k8s.io/<id>") to remove, with its empty parents, when the fixture goes away.
-  void RememberCgroup(const std::string& path) { cgroups_.insert(path); }
-  void set_last_error(std::string error) { last_error_ = std::move(error); }
+  void RememberCgroup(const std::string& path) {
+    std::lock_guard lock(mu_);
+    cgroups_.insert(path);
+  }
+  void set_last_error(std::string error) {
+    std::lock_guard lock(mu_);
+    last_error_ = std::move(error);
+  }
 
  private:
   // Checks binaries and workspace, builds the image archive; a fresh instance dir, "" on failure.
@@ -131,6 +142,8 @@ class RealContainerd {
   // Every cgroup path ("/default/<id>", "/k8s.io/<id>", ...) this instance may have created, for the
   // cleanup after a failed removal.
   std::set<std::string> cgroups_;
+  // Guards cgroups_ and last_error_, which concurrent container starts (bursts) both write.
+  std::mutex mu_;
 };
 
 }  // namespace testengines
