@@ -151,7 +151,7 @@ void EngineWatcher::RunSession(Slot& slot) {
   slot.connected.store(false);
 }
 
-void EngineWatcher::Report(ContainerInfo info) {
+void EngineWatcher::Report(const ContainerInfo& info) {
   policy_sink_.OnContainer(info);
 }
 
@@ -206,7 +206,7 @@ void EngineWatcher::ReportFromEvent(const EngineEvent& event, ContainerType type
   info.image_tag = std::move(ref.tag);
   info.image_digest = std::move(ref.digest);
   info.labels = event.labels;
-  Report(std::move(info));
+  Report(info);
 }
 
 InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,

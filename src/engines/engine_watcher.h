@@ -85,7 +85,7 @@ class EngineWatcher : public ContainerEngine {
   // Sleeps unless stopping; false once Stop() was called.
   bool SleepUnlessStopped(std::chrono::milliseconds duration);
   // A container the session listed or inspected itself.
-  void Report(ContainerInfo info);
+  void Report(const ContainerInfo& info);
   // An engine event read from a stream (`source` says where, for the log).
   // By kind: a create or start the hooks want is reported from what the
   // event says at once, and `inspect` queued on an inspect worker (a null

@@ -125,6 +125,14 @@ TEST_P(FalcoLive, FirstExecOfEveryContainerInABurstHasItsMetadata) {
   const auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   json ready_alert;
   while (ready_alert.is_null() && std::chrono::steady_clock::now() < ready_deadline) {
+    if (!falco_process->running()) {
+      // Falco alone cannot run live on such a kernel: say so loudly (CI prints
+      // the LIVE lines) rather than blame the plugin; any other exit fails.
+      if (const auto why = testfalco::ProbeRejectedByKernel(falco_process->Stderr())) {
+        std::cout << "[ LIVE     ] " << GetParam() << ": not run: " << *why << "\n";
+        GTEST_SKIP() << *why;
+      }
+    }
     ASSERT_TRUE(falco_process->running()) << "falco exited:\n" << falco_process->Stderr();
     engine_->RunConcurrently({"exec", existing, "true"});
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,6 +207,26 @@ FalcoRun LiveFalco::Stop() {
   run.result.err = Stderr();
   run.alerts = JsonLines(run.result.out);
   return run;
+}
+
+std::optional<std::string> ProbeRejectedByKernel(const std::string& falco_stderr) {
+  if (falco_stderr.find("Initialization issues during scap_init") == std::string::npos ||
+      falco_stderr.find("failed to load BPF skeleton") == std::string::npos) {
+    return std::nullopt;
+  }
+  std::string reason = "the kernel's BPF verifier refused Falco's modern eBPF probe";
+  // libbpf names the program and the verifier's last word before giving up.
+  const size_t failed = falco_stderr.find("BPF program load failed");
+  if (failed != std::string::npos) {
+    const size_t line_start = falco_stderr.rfind('\n', failed);
+    const size_t prog = falco_stderr.find("prog '", line_start == std::string::npos ? 0 : line_start);
+    if (prog != std::string::npos && prog < failed) {
+      reason += " (" + falco_stderr.substr(prog, falco_stderr.find(':', prog) - prog) + ")";
+    }
+  }
+  struct utsname names {};
+  if (uname(&names) == 0) reason += " on Linux " + std::string(names.release);
+  return reason;
 }
 
 }  // namespace testfalco

@@ -110,6 +110,12 @@ class LiveFalco {
   bool reaped_ = false;
 };
 
+// When a live Falco ended because the kernel's BPF verifier refused its
+// modern eBPF probe (before any plugin is involved: Falco alone fails the
+// same way), the kernel's reason and release; nullopt for any other ending.
+// Newer kernels than the probe was written for do this (seen on 6.18.44).
+std::optional<std::string> ProbeRejectedByKernel(const std::string& falco_stderr);
+
 // The JSON objects among the lines of `text`.
 std::vector<nlohmann::json> JsonLines(const std::string& text);
 

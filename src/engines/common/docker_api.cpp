@@ -9,8 +9,8 @@
 namespace libcontainer {
 namespace {
 
-using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
-                              // vocabulary
+// The accessors are this file's vocabulary.
+using namespace json_access;  // NOLINT(google-build-using-namespace)
 
 void ReadLabels(const Json& config, uint32_t label_max_len, ContainerInfo* info) {
   const Json* labels = ObjectMember(config, "Labels");
@@ -147,6 +147,15 @@ bool ParseInspectRoot(std::string_view text, Json* root, std::string* error) {
     return false;
   }
   return true;
+}
+
+std::optional<ContainerInfo> DecodeCommonInspect(std::string_view text, const DecodeOptions& options,
+                                                 ContainerType type, Json* root, std::string* error) {
+  if (!ParseInspectRoot(text, root, error)) return std::nullopt;
+  ContainerInfo info;
+  info.type = type;
+  FillCommonInspect(*root, options, &info);
+  return info;
 }
 
 std::optional<ProbeCommand> ProbeFromHealthcheckTest(const Json& test) {

@@ -27,6 +27,12 @@ namespace engine_decode {
 // FillCommonInspect needs).
 bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* error);
 
+// ParseInspectRoot, then FillCommonInspect into a record of `type`; *root
+// keeps the document for the engine's own fields.
+std::optional<ContainerInfo> DecodeCommonInspect(std::string_view text, const DecodeOptions& options,
+                                                 ContainerType type, nlohmann::json* root,
+                                                 std::string* error);
+
 // Health check `Test` array → command: ["CMD", exe, args...] and
 // ["CMD-SHELL", cmd] (→ /bin/sh -c cmd); ["NONE"], empty, or anything else → nullopt.
 std::optional<ProbeCommand> ProbeFromHealthcheckTest(const nlohmann::json& test);

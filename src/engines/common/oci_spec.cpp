@@ -9,8 +9,8 @@
 namespace libcontainer::oci_spec {
 namespace {
 
-using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
-                              // vocabulary
+// The accessors are this file's vocabulary.
+using namespace json_access;  // NOLINT(google-build-using-namespace)
 
 bool HasOption(const Json& mount, std::string_view option) {
   if (const Json* options = ArrayMember(mount, "options")) {

@@ -100,7 +100,7 @@ class ContainerdSession final : public EngineSession {
       watcher_.InspectFailed(container.id(), InspectOutcome::kBadResponse, error);
       return false;
     }
-    watcher_.Report(std::move(info));
+    watcher_.Report(info);
     return true;
   }
 

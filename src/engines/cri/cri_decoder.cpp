@@ -15,8 +15,8 @@ namespace {
 namespace cri = ::runtime::v1;
 using StringMap = ProtoStringMap;
 
-using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
-                              // vocabulary
+// The accessors are this file's vocabulary.
+using namespace json_access;  // NOLINT(google-build-using-namespace)
 using engine_decode::kDefaultCpuPeriod;
 using engine_decode::kDefaultCpuShares;
 using engine_decode::kNanosPerSecond;

@@ -164,7 +164,7 @@ class CriSession final : public EngineSession {
         watcher_.InspectFailed(id, outcome, error);
         continue;
       }
-      watcher_.Report(std::move(info));
+      watcher_.Report(info);
       reported = true;
       ++(entry.sandbox ? sandboxes : containers);
     }

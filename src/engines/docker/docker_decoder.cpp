@@ -8,8 +8,8 @@
 namespace libcontainer {
 namespace {
 
-using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
-                              // vocabulary
+// The accessors are this file's vocabulary.
+using namespace json_access;  // NOLINT(google-build-using-namespace)
 
 // Docker Hub names appear both short (`busybox`) and long
 // (`docker.io/library/busybox`); compare them in the short form.
@@ -30,10 +30,10 @@ std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const De
                                                  std::string* error) {
   try {
     Json root;
-    if (!engine_decode::ParseInspectRoot(text, &root, error)) return std::nullopt;
-    ContainerInfo info;
-    info.type = ContainerType::kDocker;
-    engine_decode::FillCommonInspect(root, options, &info);
+    std::optional<ContainerInfo> decoded =
+        engine_decode::DecodeCommonInspect(text, options, ContainerType::kDocker, &root, error);
+    if (!decoded) return std::nullopt;
+    ContainerInfo& info = *decoded;
 
     const Json* config = ObjectMember(root, "Config");
     engine_decode::SetImage(config != nullptr ? String(*config, "Image") : std::string(),
@@ -42,7 +42,7 @@ std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const De
     // dockershim names sandboxes k8s_POD_<pod>_<ns>_…; a sandbox is its own pod's sandbox.
     info.is_pod_sandbox = info.name.find("k8s_POD") != std::string::npos;
     if (info.is_pod_sandbox && info.pod_sandbox_id.empty()) info.pod_sandbox_id = info.full_id;
-    return info;
+    return decoded;
   } catch (const std::exception& e) {
     SetError(error, std::string("inspect decode failed: ") + e.what());
   } catch (...) {

@@ -63,7 +63,7 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
     ContainerInfo info;
     switch (const InspectOutcome outcome = dialect_.Inspect(http_, prefix, id, &info, &error)) {
       case InspectOutcome::kFound:
-        watcher_.Report(std::move(info));
+        watcher_.Report(info);
         break;
       case InspectOutcome::kStopped:
         return "";

@@ -8,8 +8,8 @@
 namespace libcontainer {
 namespace {
 
-using namespace json_access;  // NOLINT(google-build-using-namespace): the accessors are this file's
-                              // vocabulary
+// The accessors are this file's vocabulary.
+using namespace json_access;  // NOLINT(google-build-using-namespace)
 
 }  // namespace
 
@@ -17,10 +17,10 @@ std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const De
                                                  std::string* error) {
   try {
     Json root;
-    if (!engine_decode::ParseInspectRoot(text, &root, error)) return std::nullopt;
-    ContainerInfo info;
-    info.type = ContainerType::kPodman;
-    engine_decode::FillCommonInspect(root, options, &info);
+    std::optional<ContainerInfo> decoded =
+        engine_decode::DecodeCommonInspect(text, options, ContainerType::kPodman, &root, error);
+    if (!decoded) return std::nullopt;
+    ContainerInfo& info = *decoded;
 
     // libpod gives the name the user asked for in ImageName; the compat shape
     // only has Config.Image.
@@ -42,7 +42,7 @@ std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const De
     }
 
     info.is_pod_sandbox = Bool(root, "IsInfra") || info.name.find("k8s_POD") != std::string::npos;
-    return info;
+    return decoded;
   } catch (const std::exception& e) {
     SetError(error, std::string("inspect decode failed: ") + e.what());
   } catch (...) {
