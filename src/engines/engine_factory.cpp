@@ -1,6 +1,5 @@
 #include "engines/engine_factory.h"
 
-#include <cstdlib>
 #include <optional>
 
 #include "engines/containerd/containerd_engine.h"
@@ -26,18 +25,6 @@ std::optional<std::vector<std::string>> PrefixedLogs(const std::string& host_roo
 }
 
 }  // namespace
-
-std::string HostRootFromEnvironment() {
-  const char* value = std::getenv("HOST_ROOT");
-  return value == nullptr ? std::string() : std::string(value);
-}
-
-std::string WithHostRoot(const std::string& host_root, const std::string& path) {
-  if (host_root.empty()) return path;
-  std::string root = host_root;
-  while (!root.empty() && root.back() == '/') root.pop_back();
-  return root + (path.empty() || path.front() != '/' ? "/" : "") + path;
-}
 
 std::vector<std::unique_ptr<ContainerEngine>> CreateEngines(const PluginConfig& config,
                                                             const std::string& host_root,

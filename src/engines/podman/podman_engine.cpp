@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-#include "engines/engine_factory.h"
+#include "engines/common/host_root.h"
 #include "engines/http/http_session.h"
 #include "engines/podman/podman_decoder.h"
 #include "engines/podman/podman_events_discovery.h"

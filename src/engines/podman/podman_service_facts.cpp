@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "engines/engine_factory.h"
+#include "engines/common/host_root.h"
 
 namespace libcontainer {
 namespace {
