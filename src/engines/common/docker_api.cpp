@@ -149,13 +149,23 @@ bool ParseInspectRoot(std::string_view text, Json* root, std::string* error) {
   return true;
 }
 
-std::optional<ContainerInfo> DecodeCommonInspect(std::string_view text, const DecodeOptions& options,
-                                                 ContainerType type, Json* root, std::string* error) {
-  if (!ParseInspectRoot(text, root, error)) return std::nullopt;
-  ContainerInfo info;
-  info.type = type;
-  FillCommonInspect(*root, options, &info);
-  return info;
+std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOptions& options,
+                                           ContainerType type, const EngineInspectFields& engine_fields,
+                                           std::string* error) {
+  try {
+    Json root;
+    if (!ParseInspectRoot(text, &root, error)) return std::nullopt;
+    ContainerInfo info;
+    info.type = type;
+    FillCommonInspect(root, options, &info);
+    engine_fields(root, &info);
+    return info;
+  } catch (const std::exception& e) {
+    SetError(error, std::string("inspect decode failed: ") + e.what());
+  } catch (...) {
+    SetError(error, "inspect decode failed");
+  }
+  return std::nullopt;
 }
 
 std::optional<ProbeCommand> ProbeFromHealthcheckTest(const Json& test) {

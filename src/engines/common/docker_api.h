@@ -4,6 +4,7 @@
 // throws.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -27,11 +28,13 @@ namespace engine_decode {
 // FillCommonInspect needs).
 bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* error);
 
-// ParseInspectRoot, then FillCommonInspect into a record of `type`; *root
-// keeps the document for the engine's own fields.
-std::optional<ContainerInfo> DecodeCommonInspect(std::string_view text, const DecodeOptions& options,
-                                                 ContainerType type, nlohmann::json* root,
-                                                 std::string* error);
+// An inspect response of `type`: ParseInspectRoot, FillCommonInspect, then
+// `engine_fields` for what only that engine's document says. nullopt +
+// *error (if non-null) on any failure; never throws.
+using EngineInspectFields = std::function<void(const nlohmann::json& root, ContainerInfo* info)>;
+std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOptions& options,
+                                           ContainerType type, const EngineInspectFields& engine_fields,
+                                           std::string* error);
 
 // Health check `Test` array → command: ["CMD", exe, args...] and
 // ["CMD-SHELL", cmd] (→ /bin/sh -c cmd); ["NONE"], empty, or anything else → nullopt.

@@ -28,27 +28,18 @@ std::string_view NormalizeRepository(std::string_view repo) {
 
 std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const DecodeOptions& options,
                                                  std::string* error) {
-  try {
-    Json root;
-    std::optional<ContainerInfo> decoded =
-        engine_decode::DecodeCommonInspect(text, options, ContainerType::kDocker, &root, error);
-    if (!decoded) return std::nullopt;
-    ContainerInfo& info = *decoded;
+  return engine_decode::DecodeInspect(
+      text, options, ContainerType::kDocker,
+      [](const Json& root, ContainerInfo* info) {
+        const Json* config = ObjectMember(root, "Config");
+        engine_decode::SetImage(config != nullptr ? String(*config, "Image") : std::string(),
+                                String(root, "Image"), info);
 
-    const Json* config = ObjectMember(root, "Config");
-    engine_decode::SetImage(config != nullptr ? String(*config, "Image") : std::string(),
-                            String(root, "Image"), &info);
-
-    // dockershim names sandboxes k8s_POD_<pod>_<ns>_…; a sandbox is its own pod's sandbox.
-    info.is_pod_sandbox = info.name.find("k8s_POD") != std::string::npos;
-    if (info.is_pod_sandbox && info.pod_sandbox_id.empty()) info.pod_sandbox_id = info.full_id;
-    return decoded;
-  } catch (const std::exception& e) {
-    SetError(error, std::string("inspect decode failed: ") + e.what());
-  } catch (...) {
-    SetError(error, "inspect decode failed");
-  }
-  return std::nullopt;
+        // dockershim names sandboxes k8s_POD_<pod>_<ns>_…; a sandbox is its own pod's sandbox.
+        info->is_pod_sandbox = info->name.find("k8s_POD") != std::string::npos;
+        if (info->is_pod_sandbox && info->pod_sandbox_id.empty()) info->pod_sandbox_id = info->full_id;
+      },
+      error);
 }
 
 void ApplyDockerImageInspect(std::string_view image_json, ContainerInfo* info) {

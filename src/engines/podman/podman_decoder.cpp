@@ -15,40 +15,31 @@ using namespace json_access;  // NOLINT(google-build-using-namespace)
 
 std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const DecodeOptions& options,
                                                  std::string* error) {
-  try {
-    Json root;
-    std::optional<ContainerInfo> decoded =
-        engine_decode::DecodeCommonInspect(text, options, ContainerType::kPodman, &root, error);
-    if (!decoded) return std::nullopt;
-    ContainerInfo& info = *decoded;
+  return engine_decode::DecodeInspect(
+      text, options, ContainerType::kPodman,
+      [](const Json& root, ContainerInfo* info) {
+        // libpod gives the name the user asked for in ImageName; the compat shape
+        // only has Config.Image.
+        std::string image = String(root, "ImageName");
+        if (const Json* config = ObjectMember(root, "Config"); image.empty() && config != nullptr) {
+          image = String(*config, "Image");
+        }
+        engine_decode::SetImage(std::move(image), String(root, "Image"), info);
+        // ImageDigest is the digest of the image actually used.
+        if (std::string digest = String(root, "ImageDigest"); !digest.empty())
+          info->image_digest = std::move(digest);
 
-    // libpod gives the name the user asked for in ImageName; the compat shape
-    // only has Config.Image.
-    std::string image = String(root, "ImageName");
-    if (const Json* config = ObjectMember(root, "Config"); image.empty() && config != nullptr) {
-      image = String(*config, "Image");
-    }
-    engine_decode::SetImage(std::move(image), String(root, "Image"), &info);
-    // ImageDigest is the digest of the image actually used.
-    if (std::string digest = String(root, "ImageDigest"); !digest.empty())
-      info.image_digest = std::move(digest);
+        // Some podman versions put the health check at the top level.
+        if (!info->healthcheck) {
+          if (const Json* health = ObjectMember(root, "Healthcheck")) {
+            if (const Json* test = Member(*health, "Test"))
+              info->healthcheck = engine_decode::ProbeFromHealthcheckTest(*test);
+          }
+        }
 
-    // Some podman versions put the health check at the top level.
-    if (!info.healthcheck) {
-      if (const Json* health = ObjectMember(root, "Healthcheck")) {
-        if (const Json* test = Member(*health, "Test"))
-          info.healthcheck = engine_decode::ProbeFromHealthcheckTest(*test);
-      }
-    }
-
-    info.is_pod_sandbox = Bool(root, "IsInfra") || info.name.find("k8s_POD") != std::string::npos;
-    return decoded;
-  } catch (const std::exception& e) {
-    SetError(error, std::string("inspect decode failed: ") + e.what());
-  } catch (...) {
-    SetError(error, "inspect decode failed");
-  }
-  return std::nullopt;
+        info->is_pod_sandbox = Bool(root, "IsInfra") || info->name.find("k8s_POD") != std::string::npos;
+      },
+      error);
 }
 
 std::optional<EngineEvent> DecodePodmanEvent(std::string_view line) {
