@@ -4,6 +4,8 @@
 // our own encoder. Usage: fuzz_make_seeds <tests/data> <fuzz/corpus>.
 // Deterministic file names (<target>/<what>), so re-running it rewrites the
 // same files.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
@@ -62,6 +64,19 @@ void WriteLines(const std::string& target, const std::string& sample, size_t max
   }
 }
 
+// Wire bytes with map fields (labels) in a fixed order, so that re-running
+// rewrites equal files.
+std::string Bytes(const google::protobuf::MessageLite& message) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
 template <typename Message>
 Message FromJson(const std::string& text) {
   Message m;
@@ -100,9 +115,9 @@ void Containerd() {
                                                c.mutable_created_at());
   c.mutable_spec()->set_type_url("types.containerd.io/opencontainers/runtime-spec/1/Spec");
   c.mutable_spec()->set_value(doc.at("Spec").dump());
-  Write("containerd_container", "ctr-container-info", c.SerializeAsString());
+  Write("containerd_container", "ctr-container-info", Bytes(c));
   c.mutable_spec()->clear_value();
-  Write("containerd_container", "ctr-container-info-nospec", c.SerializeAsString());
+  Write("containerd_container", "ctr-container-info-nospec", Bytes(c));
   Write("containerd_spec", "ctr-container-info", doc.at("Spec").dump());
 
   // `ctr events` lines: "<date> <time> +0000 UTC <namespace> <topic> <json>".
@@ -122,26 +137,36 @@ void Containerd() {
     body.erase("runtime");  // a Go-printed Any the proto JSON parser refuses; never read
     std::string bytes, type;
     if (topic == "/containers/create") {
-      bytes = FromJson<containerd::events::ContainerCreate>(body.dump()).SerializeAsString();
+      bytes = Bytes(FromJson<containerd::events::ContainerCreate>(body.dump()));
       type = "containerd.events.ContainerCreate";
     } else if (topic == "/containers/delete") {
-      bytes = FromJson<containerd::events::ContainerDelete>(body.dump()).SerializeAsString();
+      bytes = Bytes(FromJson<containerd::events::ContainerDelete>(body.dump()));
       type = "containerd.events.ContainerDelete";
     } else if (topic == "/tasks/start") {
-      bytes = FromJson<containerd::events::TaskStart>(body.dump()).SerializeAsString();
+      bytes = Bytes(FromJson<containerd::events::TaskStart>(body.dump()));
       type = "containerd.events.TaskStart";
     } else if (topic == "/tasks/exit") {
-      bytes = FromJson<containerd::events::TaskExit>(body.dump()).SerializeAsString();
+      bytes = Bytes(FromJson<containerd::events::TaskExit>(body.dump()));
       type = "containerd.events.TaskExit";
     } else if (topic == "/tasks/create") {
-      bytes = FromJson<containerd::events::TaskCreate>(body.dump()).SerializeAsString();
+      bytes = Bytes(FromJson<containerd::events::TaskCreate>(body.dump()));
       type = "containerd.events.TaskCreate";
     }
     e.mutable_event()->set_type_url(type);
     e.mutable_event()->set_value(bytes);
     std::string name = topic.substr(1);
     for (char& ch : name) ch = ch == '/' ? '-' : ch;
-    Write("containerd_envelope", name, e.SerializeAsString());
+    Write("containerd_envelope", name, Bytes(e));
+    if (topic == "/tasks/start") {
+      // The first and last instants int64 nanoseconds hold: seeds at the edge
+      // of the time conversion, a small mutation away from beyond it.
+      e.mutable_timestamp()->set_seconds(9223372035);
+      e.mutable_timestamp()->set_nanos(999999999);
+      Write("containerd_envelope", "edge-latest-time", Bytes(e));
+      e.mutable_timestamp()->set_seconds(-9223372035);
+      e.mutable_timestamp()->set_nanos(-999999999);
+      Write("containerd_envelope", "edge-earliest-time", Bytes(e));
+    }
   }
 }
 
@@ -150,7 +175,7 @@ void Cri() {
   const std::string sandbox_json = Sample("containerd-cri-pod-status-verbose.json");
   const auto container = FromJson<runtime::v1::ContainerStatusResponse>(container_json);
   const auto sandbox = FromJson<runtime::v1::PodSandboxStatusResponse>(sandbox_json);
-  const std::string c = container.SerializeAsString(), s = sandbox.SerializeAsString();
+  const std::string c = Bytes(container), s = Bytes(sandbox);
   Write("cri_messages", "container-status", std::string(1, '\0') + c);
   Write("cri_messages", "sandbox-status", std::string(1, '\1') + s);
   const std::string split{static_cast<char>(c.size() >> 8), static_cast<char>(c.size() & 0xff)};
@@ -160,7 +185,7 @@ void Cri() {
   event.set_container_event_type(runtime::v1::CONTAINER_STARTED_EVENT);
   event.set_created_at(1764000000123456789);
   *event.add_containers_statuses() = container.status();
-  Write("cri_messages", "container-event", std::string(1, '\2') + event.SerializeAsString());
+  Write("cri_messages", "container-event", std::string(1, '\2') + Bytes(event));
   Write("cri_info_json", "container-info", container.info().at("info"));
   Write("cri_info_json", "sandbox-info", sandbox.info().at("info"));
   Write("containerd_spec", "cri-runtime-spec",
