@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -39,6 +40,12 @@ const Listener& TheListener() {
     char dir[] = "/tmp/libcontainer-fuzz-http-XXXXXX";
     FUZZ_CHECK(mkdtemp(dir) != nullptr);
     l.path = std::string(dir) + "/engine.sock";
+    // libFuzzer ends a run with exit(): leave no socket directory behind.
+    static std::string directory = dir;
+    std::atexit([] {
+      unlink((directory + "/engine.sock").c_str());
+      rmdir(directory.c_str());
+    });
     l.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
