@@ -496,6 +496,50 @@ TEST(UnixHttpClientTest, StreamLineOverCapIsAnError) {
   EXPECT_NE(error.find("exceeds 256 bytes"), std::string::npos) << error;
 }
 
+// The cap holds for every line, not only for the one a write leaves unfinished:
+// a long line that ends inside the same write used to be delivered, so the
+// outcome depended on how the stream was split into writes.
+TEST(UnixHttpClientTest, StreamLineOverCapEndingInOneWriteIsAnError) {
+  FakeHttpServer server([](FakeConnection& conn) {
+    conn.ReadRequest();
+    conn.WriteChunkedHeaders();
+    conn.WriteChunk("short\n" + std::string(300, 'x') + "\nafter\n");
+    conn.WaitForPeerClose();
+  });
+  UnixHttpClient client(server.socket_path());
+  client.set_max_body_bytes(256);
+  std::atomic<bool> stop{false};
+  Lines got;
+  std::string error;
+  // An idle timeout so that, were the long line delivered, the test fails rather than hangs.
+  EXPECT_EQ(client.Stream("/events", got.Sink(), stop, 2s, 2s, &error), StreamEnd::kError);
+  EXPECT_EQ(got.lines, (std::vector<std::string>{"short"}));
+  EXPECT_NE(error.find("exceeds 256 bytes"), std::string::npos) << error;
+}
+
+// fuzz_http_response's input (after its selector byte, 0x03: Stream with a
+// 64-byte cap): libcurl takes the garbled status line for HTTP/1.0 200, and
+// the body's first line (106 bytes) arrives in one write.
+TEST(UnixHttpClientTest, FuzzInputLongLineInOneWriteIsNotDelivered) {
+  static constexpr char kResponse[] =
+      "HTTP/o1.1 500 Internal Ser$v: 5\r\n\r\ner\x00\x00\x00\x00\x00\x00\x00\x01HTTP/\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\xa2 [k\r\x00\x00\n\x00\x00:\nror\xff\xff\xff";
+  FakeHttpServer server([](FakeConnection& conn) {
+    conn.ReadRequest();
+    conn.Write(std::string_view(kResponse, sizeof(kResponse) - 1));
+    conn.Close();
+  });
+  UnixHttpClient client(server.socket_path());
+  client.set_max_body_bytes(64);
+  std::atomic<bool> stop{false};
+  Lines got;
+  std::string error;
+  client.Stream("/events", got.Sink(), stop, 2s, 1s, &error);
+  for (const std::string& line : got.lines) EXPECT_LE(line.size(), 64u);
+}
+
 TEST(UnixHttpClientTest, ExceptionFromOnLinePropagates) {
   FakeHttpServer server(FakeHttpServer::Fixed(200, "boom\n"));
   UnixHttpClient client(server.socket_path());
