@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "engines/common/engine_values.h"
 #include "engines/docker/docker_decoder.h"
 #include "fuzz_check.h"
 
@@ -28,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)libcontainer::DockerNetworkModeContainer(text);
 
   error.clear();
-  const auto ids = libcontainer::DecodeDockerContainerList(text, &error);
+  const auto ids = libcontainer::engine_decode::IdsFromList(text, &error);
   FUZZ_CHECK(ids.has_value() || !error.empty());
 
   if (const auto event = libcontainer::DecodeDockerEvent(text)) FUZZ_CHECK(!event->id.empty());

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (info) FUZZ_CHECK(!info->full_id.empty());
 
   error.clear();
-  const auto ids = libcontainer::DecodePodmanContainerList(text, &error);
+  const auto ids = libcontainer::engine_decode::IdsFromList(text, &error);
   FUZZ_CHECK(ids.has_value() || !error.empty());
 
   if (const auto event = libcontainer::DecodePodmanEvent(text)) FUZZ_CHECK(!event->id.empty());
