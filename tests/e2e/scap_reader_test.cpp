@@ -1,7 +1,7 @@
 // Checks the scap reader against the real captures in tests/data/captures
-// (see /work/shared/captures/README.md for where they come from).
+// (their README says where they come from and what they hold).
 //
-// The README's event counts are what libscap returns after its read-time
+// That README's event counts are what libscap returns after its read-time
 // converter, which drops most enter events of old versions. This reader
 // returns every stored event block unconverted, so the event totals below are
 // raw block counts (counted independently by walking block headers); thread

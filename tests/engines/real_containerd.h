@@ -1,7 +1,7 @@
 // Test support: a real containerd (with its CRI plugin) started by the test itself on a private unix
 // socket, with private root/state/opt/CNI dirs under the EngineWorkspace, and stopped again by PID.
 //
-// Facts behind the config (see /work/shared/research/engines-on-this-machine.md): no systemd, cgroup v1
+// Facts behind the config (the machines the tests run on): no systemd, cgroup v1
 // hybrid, no CAP_SYS_RESOURCE. So the CRI plugin runs with restrict_oom_score_adj = true (the sandbox's
 // oom_score_adj -998 needs CAP_SYS_RESOURCE), the cgroupfs driver, no CNI (host-network pods only), and a
 // sandbox image imported locally (containerd would otherwise pull registry.k8s.io/pause).

@@ -1,7 +1,7 @@
 // Test support: real Docker and Podman daemons started by the test itself on private unix sockets,
 // with private storage under a mkdtemp dir in /tmp, and stopped again by PID.
 //
-// Facts behind the flags (see /work/shared/research/engines-on-this-machine.md): no systemd, cgroup v1
+// Facts behind the flags (the machines the tests run on): no systemd, cgroup v1
 // hybrid, no CAP_SYS_RESOURCE. Podman therefore runs with runc, explicit default_ulimits, netns none,
 // the cgroupfs manager and file events; dockerd runs without iptables, ip forwarding or a bridge.
 // Images are built locally from busybox-static; nothing is pulled from a registry.
