@@ -65,7 +65,7 @@ class UnixSocketConn {
   // (the engine's idle timeout) or sent bytes nobody asked for.
   bool IdleReusable();
 
-  // Concurrency hint 1: only the owning thread ever runs it, so no locking.
+  // Concurrency hint 1: only the owning thread ever runs it.
   boost::asio::io_context io_{1};
   Socket socket_{io_};
   boost::beast::flat_buffer buffer_;
