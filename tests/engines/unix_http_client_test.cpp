@@ -91,6 +91,24 @@ TEST(UnixHttpClientTest, ConsecutiveCallsReuseTheConnection) {
   EXPECT_EQ(server.connections(), 1);
 }
 
+TEST(UnixHttpClientTest, KeptAliveConnectionClosedByServerIsReplaced) {
+  // Keep-alive is promised, then the connection is closed (an engine's idle
+  // timeout): the next call must not fail on it, whether the client notices
+  // the close before sending or only when no answer comes.
+  FakeHttpServer server([](FakeConnection& conn) {
+    if (conn.ReadRequest()) conn.WriteResponse(200, "once");
+    conn.Close();
+  });
+  UnixHttpClient client(server.socket_path());
+  std::string error;
+  for (int i = 0; i < 3; ++i) {
+    auto response = client.Get("/_ping", 2s, &error);
+    ASSERT_TRUE(response) << error;
+    EXPECT_EQ(response->body, "once");
+  }
+  EXPECT_EQ(server.connections(), 3);
+}
+
 TEST(UnixHttpClientTest, MissingSocketFailsFastNamingThePath) {
   FakeHttpServer server(FakeHttpServer::Fixed(200, ""));  // only for its temp dir
   const std::string missing = server.dir() + "/absent.sock";

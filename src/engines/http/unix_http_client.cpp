@@ -1,178 +1,161 @@
 #include "engines/http/unix_http_client.h"
 
-#include <curl/curl.h>
-
-#include <algorithm>
-#include <cstring>
-#include <exception>
+#include <array>
+#include <boost/asio/error.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <cstdint>
+#include <limits>
 #include <utility>
+
+#include "engines/http/unix_socket_conn.h"
 
 namespace libcontainer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+namespace http = boost::beast::http;
+using Clock = UnixSocketConn::Clock;
+using Wait = UnixSocketConn::Wait;
+using boost::system::error_code;
 
-// The stream loop wakes at least this often to look at `stop` and the timers.
-constexpr std::chrono::milliseconds kStreamPollInterval{100};
 // An HTTP error body on a stream is only read for diagnostics; keep it short.
 constexpr size_t kStreamErrorBodyBytes = 4096;
+// How much of a body one read takes at most.
+constexpr size_t kReadBytes = 16384;
 
-// curl_global_init is not guaranteed thread-safe on every libcurl build, so it
-// runs exactly once behind a function-local static. Never cleaned up: the
-// plugin may be unloaded while other libraries in the process still use curl.
-bool EnsureCurlGlobalInit() {
-  static const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ok;
-}
-
-std::string NormalizedUrl(std::string_view path) {
-  std::string url = "http://localhost";
-  if (path.empty() || path.front() != '/') url += '/';
-  url.append(path);
-  return url;
-}
-
-// libcurl reports a missing or refusing socket as a generic connect failure;
-// the errno says which.
-std::string CurlFailure(CURL* curl, CURLcode code, const char* error_buffer) {
-  long os_errno = 0;  // NOLINT(runtime/int)
-  curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
-  // curl's own text says "localhost port 80", which misleads for a unix socket.
-  if (code == CURLE_COULDNT_CONNECT && os_errno != 0) {
-    return std::string("cannot connect: ") + std::strerror(static_cast<int>(os_errno));
+http::request<http::string_body> MakeRequest(http::verb method, std::string_view path,
+                                             const std::string_view* json_body) {
+  std::string target;
+  if (path.empty() || path.front() != '/') target += '/';
+  target.append(path);
+  http::request<http::string_body> request{method, target, 11};
+  // Engines ignore the host on a unix socket, but HTTP/1.1 requires one.
+  request.set(http::field::host, "localhost");
+  if (json_body != nullptr) {
+    request.set(http::field::content_type, "application/json");
+    request.body().assign(json_body->data(), json_body->size());
   }
-  std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-  if (os_errno != 0) {
-    message += " (";
-    message += std::strerror(static_cast<int>(os_errno));
-    message += ")";
-  }
-  return message;
+  // Content-Length, also "0" on an empty POST (docker wants one there); no
+  // "Expect: 100-continue", so no extra round trip.
+  request.prepare_payload();
+  return request;
 }
 
-long ClampMs(std::chrono::milliseconds ms) {  // NOLINT(runtime/int)
-  // 0 means "no timeout" to libcurl; a caller's zero deadline means "expired".
-  return static_cast<long>(std::max<std::chrono::milliseconds::rep>(ms.count(), 1));  // NOLINT
+// After the headers, a stream that ends without a clean end of body is still
+// "the server went away", not a client-side error.
+bool IsServerGone(const error_code& ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message ||
+         ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
+         ec == boost::asio::error::broken_pipe;
 }
 
-struct BodySink {
-  std::string* body = nullptr;
-  size_t max_bytes = 0;
-  bool overflow = false;
-};
+// Cuts a stream body into lines for on_line, whatever the chunk boundaries.
+class LineSplitter {
+ public:
+  enum class Result { kMore, kStopped, kTooLong };
 
-size_t WriteBody(char* data, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  const size_t n = size * count;
-  if (sink->body->size() + n > sink->max_bytes) {
-    sink->overflow = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  sink->body->append(data, n);
-  return n;
-}
+  LineSplitter(const std::function<void(std::string_view)>& on_line, const std::atomic<bool>& stop,
+               size_t max_line_bytes)
+      : on_line_(on_line), stop_(stop), max_line_bytes_(max_line_bytes) {}
 
-// State shared with the stream callbacks, all on the calling thread.
-struct StreamState {
-  const std::function<void(std::string_view)>* on_line = nullptr;
-  const std::atomic<bool>* stop = nullptr;
-  size_t max_line_bytes = 0;
-  CURL* curl = nullptr;
-
-  Clock::time_point last_byte;
-  bool headers_done = false;
-  long status = 0;         // NOLINT(runtime/int)
-  std::string partial;     // bytes after the last '\n'
-  std::string error_body;  // body of a non-2xx response
-  bool line_too_long = false;
-  bool stopped_in_callback = false;
-  std::exception_ptr callback_exception;
-};
-
-void EmitLine(StreamState& st, std::string_view line) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!line.empty()) (*st.on_line)(line);
-}
-
-size_t StreamHeader(char* data, size_t size, size_t count, void* user) {
-  auto* st = static_cast<StreamState*>(user);
-  const size_t n = size * count;
-  st->last_byte = Clock::now();
-  std::string_view header(data, n);
-  // The blank line ends a header block; 1xx blocks are followed by another.
-  if (header == "\r\n" || header == "\n") {
-    long status = 0;  // NOLINT(runtime/int)
-    curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 200) {
-      st->status = status;
-      st->headers_done = true;
-    }
-  }
-  return n;
-}
-
-size_t StreamBody(char* data, size_t size, size_t count, void* user) {
-  auto* st = static_cast<StreamState*>(user);
-  const size_t n = size * count;
-  st->last_byte = Clock::now();
-  if (st->status < 200 || st->status >= 300) {
-    const size_t room = kStreamErrorBodyBytes - std::min(kStreamErrorBodyBytes, st->error_body.size());
-    st->error_body.append(data, std::min(room, n));
-    return n;
-  }
-  std::string_view chunk(data, n);
-  try {
+  Result Feed(std::string_view chunk) {
     size_t newline;
     while ((newline = chunk.find('\n')) != std::string_view::npos) {
-      // The cap holds for a line that ends within this write too, so the
+      // The cap holds for a line that ends within this chunk too, so the
       // outcome does not depend on how the stream was split (found by fuzzing).
-      if (st->partial.size() + newline > st->max_line_bytes) {
-        st->line_too_long = true;
-        return 0;
-      }
-      if (st->partial.empty()) {
-        EmitLine(*st, chunk.substr(0, newline));
+      if (partial_.size() + newline > max_line_bytes_) return Result::kTooLong;
+      if (partial_.empty()) {
+        Emit(chunk.substr(0, newline));
       } else {
-        st->partial.append(chunk.substr(0, newline));
-        EmitLine(*st, st->partial);
-        st->partial.clear();
+        partial_.append(chunk.substr(0, newline));
+        Emit(partial_);
+        partial_.clear();
       }
       chunk.remove_prefix(newline + 1);
       // Stop between lines so a watcher stopping itself from on_line is prompt.
-      if (st->stop->load(std::memory_order_relaxed)) {
-        st->stopped_in_callback = true;
-        return 0;
-      }
+      if (stop_.load(std::memory_order_relaxed)) return Result::kStopped;
     }
-  } catch (...) {
-    st->callback_exception = std::current_exception();
-    return 0;
+    if (partial_.size() + chunk.size() > max_line_bytes_) return Result::kTooLong;
+    partial_.append(chunk);
+    return Result::kMore;
   }
-  if (st->partial.size() + chunk.size() > st->max_line_bytes) {
-    st->line_too_long = true;
-    return 0;
-  }
-  st->partial.append(chunk);
-  return n;
-}
 
-// After the headers, a stream that ends without a clean chunked terminator is
-// still "the server went away", not a client-side error.
-bool IsServerGone(CURLcode code) {
-  return code == CURLE_OK || code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR ||
-         code == CURLE_GOT_NOTHING;
+  // The body ended cleanly, so an unterminated last line is whole.
+  void Finish() {
+    if (!partial_.empty()) Emit(partial_);
+    partial_.clear();
+  }
+
+ private:
+  void Emit(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) on_line_(line);
+  }
+
+  const std::function<void(std::string_view)>& on_line_;
+  const std::atomic<bool>& stop_;
+  const size_t max_line_bytes_;
+  std::string partial_;  // bytes after the last '\n'
+};
+
+// A stream's connection is never kept: it is left mid-message, or the caller
+// moves on to other requests anyway. Also runs when on_line throws.
+class CloseOnExit {
+ public:
+  explicit CloseOnExit(UnixSocketConn& conn) : conn_(conn) {}
+  ~CloseOnExit() { conn_.Close(); }
+  CloseOnExit(const CloseOnExit&) = delete;
+  CloseOnExit& operator=(const CloseOnExit&) = delete;
+
+ private:
+  UnixSocketConn& conn_;
+};
+
+// Beast 1.74 compares the Content-Length against an unset (boost::none) body
+// limit as if it were below it, so "no limit" is spelled as the largest one.
+// Either way we cap bodies ourselves, in ReadBody's sinks.
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
+
+// Reads the body of a response whose header `parser` holds, through one fixed
+// buffer, handing every piece to `sink` until the body ends, `sink` returns
+// false, a read fails (*ec) or a wait is cut short; `read_by()` is the
+// deadline of each read. Nothing accumulates here, so a huge or endless body
+// costs only what the sink keeps.
+template <typename ReadBy, typename Sink>
+Wait ReadBody(UnixSocketConn& conn, http::response_parser<http::buffer_body>& parser,
+              const std::atomic<bool>* stop, const ReadBy& read_by, const Sink& sink, error_code* ec) {
+  std::array<char, kReadBytes> buffer{};
+  auto read_some = [&](auto handler) {
+    http::async_read_some(conn.socket(), conn.buffer(), parser, std::move(handler));
+  };
+  while (!parser.is_done()) {
+    parser.get().body().data = buffer.data();
+    parser.get().body().size = buffer.size();
+    const Wait wait = conn.Run(read_some, read_by(), stop, ec);
+    if (wait != Wait::kDone) return wait;
+    if (*ec == http::error::need_buffer) ec->clear();  // our buffer is full: not an error
+    if (!sink(std::string_view(buffer.data(), buffer.size() - parser.get().body().size))) break;
+    if (*ec) break;
+  }
+  return Wait::kDone;
 }
 
 }  // namespace
-
-void UnixHttpClient::CurlDeleter::operator()(void* handle) const {
-  curl_easy_cleanup(static_cast<CURL*>(handle));
-}
 
 UnixHttpClient::UnixHttpClient(std::string socket_path) : socket_path_(std::move(socket_path)) {}
 UnixHttpClient::~UnixHttpClient() = default;
 UnixHttpClient::UnixHttpClient(UnixHttpClient&&) noexcept = default;
 UnixHttpClient& UnixHttpClient::operator=(UnixHttpClient&&) noexcept = default;
+
+UnixSocketConn& UnixHttpClient::Conn() {
+  if (!conn_) conn_ = std::make_unique<UnixSocketConn>();
+  return *conn_;
+}
 
 std::string UnixHttpClient::Describe(const char* method, std::string_view path) const {
   std::string s = method;
@@ -181,26 +164,6 @@ std::string UnixHttpClient::Describe(const char* method, std::string_view path) 
   s += " on unix socket ";
   s += socket_path_;
   return s;
-}
-
-void* UnixHttpClient::PrepareHandle(std::string_view path, char* error_buffer) {
-  if (!EnsureCurlGlobalInit()) return nullptr;
-  if (!curl_) curl_.reset(curl_easy_init());
-  CURL* curl = static_cast<CURL*>(curl_.get());
-  if (curl == nullptr) return nullptr;
-  // Reset keeps the connection cache, so the engine connection is reused.
-  curl_easy_reset(curl);
-  error_buffer[0] = '\0';
-  const std::string url = NormalizedUrl(path);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());  // libcurl copies strings
-  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // signals and threads don't mix
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));  // NOLINT
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  return curl;
 }
 
 std::optional<HttpResponse> UnixHttpClient::Get(std::string_view path, std::chrono::milliseconds deadline,
@@ -216,47 +179,69 @@ std::optional<HttpResponse> UnixHttpClient::Post(std::string_view path, std::str
 std::optional<HttpResponse> UnixHttpClient::Perform(const char* method, std::string_view path,
                                                     const std::string_view* json_body,
                                                     std::chrono::milliseconds deadline, std::string* error) {
-  char error_buffer[CURL_ERROR_SIZE];
-  CURL* curl = static_cast<CURL*>(PrepareHandle(path, error_buffer));
-  if (curl == nullptr) {
-    if (error) *error = Describe(method, path) + ": cannot initialize libcurl";
+  UnixSocketConn& conn = Conn();
+  const Clock::time_point until = Clock::now() + deadline;
+  auto fail = [&](const std::string& why) -> std::optional<HttpResponse> {
+    conn.Close();  // whatever state it is in, it is not at a message boundary
+    if (error) *error = Describe(method, path) + ": " + why;
     return std::nullopt;
-  }
-  HttpResponse response;
-  BodySink sink{&response.body, max_body_bytes_};
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ClampMs(deadline));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ClampMs(deadline));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  };
+  const std::string timed_out = "timed out after " + std::to_string(deadline.count()) + " ms";
 
-  curl_slist* headers = nullptr;
-  if (json_body != nullptr) {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body->size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body->data());  // not copied; lives until perform ends
-  }
-  const CURLcode code = curl_easy_perform(curl);
-  // Drop the pointers into this frame before the handle outlives it.
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  curl_slist_free_all(headers);
+  const auto request =
+      MakeRequest(json_body != nullptr ? http::verb::post : http::verb::get, path, json_body);
+  error_code ec;
+  bool retried = false;
+  while (true) {
+    bool reused = false;
+    if (conn.Connect(socket_path_, until, nullptr, &ec, &reused) != Wait::kDone) return fail(timed_out);
+    if (ec) return fail("cannot connect: " + ec.message());
+    // The engine may close a kept-alive connection just as we send on it (the
+    // poll in Connect missed it by a hair); nothing was answered, so one more
+    // try on a new connection is what any HTTP client does.
+    auto stale = [&] { return reused && !retried && IsServerGone(ec); };
 
-  if (code != CURLE_OK) {
-    if (error) {
-      *error = Describe(method, path) + ": ";
-      if (sink.overflow) {
-        *error += "response body exceeds " + std::to_string(max_body_bytes_) + " bytes";
-      } else {
-        *error += CurlFailure(curl, code, error_buffer);
-      }
+    auto write = [&](auto handler) { http::async_write(conn.socket(), request, std::move(handler)); };
+    if (conn.Run(write, until, nullptr, &ec) != Wait::kDone) return fail(timed_out);
+    if (ec && stale()) {
+      conn.Close();
+      retried = true;
+      continue;
     }
-    return std::nullopt;
+    if (ec) return fail("cannot send the request: " + ec.message());
+
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(kNoBodyLimit);
+    auto read_header = [&](auto handler) {
+      http::async_read_header(conn.socket(), conn.buffer(), parser, std::move(handler));
+    };
+    if (conn.Run(read_header, until, nullptr, &ec) != Wait::kDone) return fail(timed_out);
+    if (ec == http::error::end_of_stream && stale()) {  // closed before a single byte came back
+      conn.Close();
+      retried = true;
+      continue;
+    }
+    if (ec) return fail(ec.message());
+
+    const std::string too_big = "response body exceeds " + std::to_string(max_body_bytes_) + " bytes";
+    const auto length = parser.content_length();
+    if (length && *length > max_body_bytes_) return fail(too_big);  // without reading it
+    HttpResponse response;
+    bool overflow = false;
+    auto keep = [&](std::string_view piece) {
+      overflow = response.body.size() + piece.size() > max_body_bytes_;  // chunked, or until EOF
+      if (!overflow) response.body.append(piece);
+      return !overflow;
+    };
+    auto read_by = [until] { return until; };
+    if (ReadBody(conn, parser, nullptr, read_by, keep, &ec) != Wait::kDone) return fail(timed_out);
+    if (overflow) return fail(too_big);
+    if (ec) return fail(ec.message());
+
+    response.status = parser.get().result_int();
+    if (!parser.get().keep_alive()) conn.Close();
+    return response;
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  return response;
 }
 
 UnixHttpClient::StreamEnd UnixHttpClient::Stream(std::string_view path,
@@ -269,95 +254,71 @@ UnixHttpClient::StreamEnd UnixHttpClient::Stream(std::string_view path,
     return end;
   };
   if (stop.load()) return StreamEnd::kStopped;
-
-  char error_buffer[CURL_ERROR_SIZE];
-  CURL* curl = static_cast<CURL*>(PrepareHandle(path, error_buffer));
-  if (curl == nullptr) return fail(StreamEnd::kError, "cannot initialize libcurl");
-  CURLM* multi = curl_multi_init();
-  if (multi == nullptr) return fail(StreamEnd::kError, "cannot initialize libcurl");
-
-  StreamState st;
-  st.on_line = &on_line;
-  st.stop = &stop;
-  st.max_line_bytes = max_body_bytes_;
-  st.curl = curl;
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ClampMs(connect_deadline));
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &StreamHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &st);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &StreamBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &st);
-  curl_multi_add_handle(multi, curl);
-
-  // Our own loop rather than curl_easy_perform + a progress callback: libcurl
-  // calls the progress callback only about once a second on an idle stream,
-  // too slow for a prompt Stop().
-  const Clock::time_point start = Clock::now();
-  st.last_byte = start;
-  std::optional<StreamEnd> end;
-  std::string why;
-  int running = 1;
-  while (true) {
-    const CURLMcode mc = curl_multi_perform(multi, &running);
-    if (mc != CURLM_OK) {
-      end = StreamEnd::kError;
-      why = curl_multi_strerror(mc);
-      break;
-    }
-    if (running == 0) break;
-    const Clock::time_point now = Clock::now();
-    if (stop.load()) {
-      end = StreamEnd::kStopped;
-      break;
-    }
-    if (!st.headers_done && now - start >= connect_deadline) {
-      end = StreamEnd::kError;
-      why = "no response headers within " + std::to_string(connect_deadline.count()) + " ms";
-      break;
-    }
-    if (st.headers_done && idle_timeout.count() > 0 && now - st.last_byte >= idle_timeout) {
-      end = (st.status >= 200 && st.status < 300) ? StreamEnd::kIdleTimeout : StreamEnd::kHttpError;
-      why = "no data for " + std::to_string(idle_timeout.count()) + " ms";
-      break;
-    }
-    curl_multi_poll(multi, nullptr, 0, static_cast<int>(kStreamPollInterval.count()), nullptr);
-  }
-
-  CURLcode code = CURLE_OK;
-  if (!end) {
-    int pending = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &pending)) {
-      if (msg->msg == CURLMSG_DONE) code = msg->data.result;
-    }
-  }
-  std::string curl_why = code != CURLE_OK ? CurlFailure(curl, code, error_buffer) : std::string();
-  curl_multi_remove_handle(multi, curl);  // an unfinished connection is closed here
-  curl_multi_cleanup(multi);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
-
-  if (st.callback_exception) std::rethrow_exception(st.callback_exception);
   if (error) error->clear();
-  if (end == StreamEnd::kStopped) return StreamEnd::kStopped;
-  if (st.stopped_in_callback) return StreamEnd::kStopped;
-  if (st.line_too_long) {
+  UnixSocketConn& conn = Conn();
+  const CloseOnExit close_on_exit(conn);
+
+  // Connecting, sending and the response headers share connect_deadline.
+  const Clock::time_point headers_by = Clock::now() + connect_deadline;
+  const std::string no_headers =
+      "no response headers within " + std::to_string(connect_deadline.count()) + " ms";
+  error_code ec;
+  Wait wait = conn.Connect(socket_path_, headers_by, &stop, &ec);
+  if (wait == Wait::kStopped) return StreamEnd::kStopped;
+  if (wait == Wait::kTimedOut) return fail(StreamEnd::kError, no_headers);
+  if (ec) return fail(StreamEnd::kError, "cannot connect: " + ec.message());
+
+  const auto request = MakeRequest(http::verb::get, path, nullptr);
+  auto write = [&](auto handler) { http::async_write(conn.socket(), request, std::move(handler)); };
+  wait = conn.Run(write, headers_by, &stop, &ec);
+  if (wait == Wait::kStopped) return StreamEnd::kStopped;
+  if (wait == Wait::kTimedOut) return fail(StreamEnd::kError, no_headers);
+  if (ec) return fail(StreamEnd::kError, "cannot send the request: " + ec.message());
+
+  // buffer_body: the body goes through our buffer as it arrives, chunked
+  // framing already removed by Beast, and nothing accumulates.
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(kNoBodyLimit);  // an events stream has no end; lines are capped instead
+  auto read_header = [&](auto handler) {
+    http::async_read_header(conn.socket(), conn.buffer(), parser, std::move(handler));
+  };
+  wait = conn.Run(read_header, headers_by, &stop, &ec);
+  if (wait == Wait::kStopped) return StreamEnd::kStopped;
+  if (wait == Wait::kTimedOut) return fail(StreamEnd::kError, no_headers);
+  if (ec) return fail(StreamEnd::kError, ec.message());
+
+  const unsigned status = parser.get().result_int();
+  const bool ok = status >= 200 && status < 300;
+  std::string error_body;  // of a non-2xx response
+  LineSplitter lines(on_line, stop, max_body_bytes_);
+  std::optional<LineSplitter::Result> cut;  // why the sink stopped reading
+  auto sink = [&](std::string_view piece) {
+    if (!ok) {
+      error_body.append(
+          piece.substr(0, kStreamErrorBodyBytes - std::min(kStreamErrorBodyBytes, error_body.size())));
+      return error_body.size() < kStreamErrorBodyBytes;
+    }
+    const LineSplitter::Result result = lines.Feed(piece);
+    if (result != LineSplitter::Result::kMore) cut = result;
+    return !cut;
+  };
+  auto read_by = [&] {
+    return idle_timeout.count() > 0 ? Clock::now() + idle_timeout : Clock::time_point::max();
+  };
+  wait = ReadBody(conn, parser, &stop, read_by, sink, &ec);
+
+  if (wait == Wait::kStopped || cut == LineSplitter::Result::kStopped) return StreamEnd::kStopped;
+  if (cut == LineSplitter::Result::kTooLong) {
     return fail(StreamEnd::kError, "stream line exceeds " + std::to_string(max_body_bytes_) + " bytes");
   }
-  const bool http_error = st.headers_done && (st.status < 200 || st.status >= 300);
-  if (http_error) {
-    return fail(StreamEnd::kHttpError, "HTTP " + std::to_string(st.status) + ": " + st.error_body);
+  // Even after an idle timeout: the status is what the caller needs to hear.
+  if (!ok) return fail(StreamEnd::kHttpError, "HTTP " + std::to_string(status) + ": " + error_body);
+  if (wait == Wait::kTimedOut) {
+    return fail(StreamEnd::kIdleTimeout, "no data for " + std::to_string(idle_timeout.count()) + " ms");
   }
-  if (end) return fail(*end, why);
-  if (!st.headers_done) {
-    return fail(StreamEnd::kError, code != CURLE_OK ? curl_why : "no response from server");
-  }
-  if (IsServerGone(code)) {
-    // The last unterminated line is whole only if the body ended cleanly.
-    if (code == CURLE_OK && !st.partial.empty()) EmitLine(st, st.partial);
-    if (code != CURLE_OK) return fail(StreamEnd::kServerClosed, curl_why);
-    return StreamEnd::kServerClosed;
-  }
-  return fail(StreamEnd::kError, curl_why);
+  if (ec) return fail(IsServerGone(ec) ? StreamEnd::kServerClosed : StreamEnd::kError, ec.message());
+  lines.Finish();
+  return StreamEnd::kServerClosed;
 }
 
 std::string UnixHttpClient::PercentEncode(std::string_view value) {

@@ -1,6 +1,7 @@
 // A small HTTP/1.1 client over a unix socket, shared by the docker and podman
-// watchers. Built on libcurl; TCP and proxies are never used. Every call has a
-// deadline so a hung engine cannot block a watcher thread.
+// watchers. Built on Boost.Beast over Boost.Asio local sockets (header-only,
+// so the plugin links no HTTP library); TCP and proxies are never used. Every
+// call has a deadline so a hung engine cannot block a watcher thread.
 #pragma once
 
 #include <atomic>
@@ -14,13 +15,16 @@
 
 namespace libcontainer {
 
+class UnixSocketConn;  // keeps Boost out of every includer
+
 struct HttpResponse {
-  long status = 0;  // NOLINT(runtime/int): libcurl reports the status as long
+  long status = 0;  // NOLINT(runtime/int): long since the libcurl days; callers rely on it
   std::string body;
 };
 
 // Not thread-safe: each watcher thread owns its own client. The client keeps
-// one libcurl handle so consecutive calls reuse the connection.
+// its connection open between calls while the server allows (keep-alive), so
+// consecutive calls reuse it.
 class UnixHttpClient {
  public:
   // Default cap on a response body, and on one line of a stream.
@@ -69,20 +73,15 @@ class UnixHttpClient {
   static const char* StreamEndName(StreamEnd end);
 
  private:
-  struct CurlDeleter {
-    void operator()(void* handle) const;
-  };
-
   std::optional<HttpResponse> Perform(const char* method, std::string_view path,
                                       const std::string_view* json_body, std::chrono::milliseconds deadline,
                                       std::string* error);
-  // Returns the easy handle, reset, with the options every call shares.
-  void* PrepareHandle(std::string_view path, char* error_buffer);
   std::string Describe(const char* method, std::string_view path) const;
+  UnixSocketConn& Conn();
 
   std::string socket_path_;
   size_t max_body_bytes_ = kDefaultMaxBodyBytes;
-  std::unique_ptr<void, CurlDeleter> curl_;  // CURL*, created lazily
+  std::unique_ptr<UnixSocketConn> conn_;  // created lazily; not movable itself
 };
 
 }  // namespace libcontainer
