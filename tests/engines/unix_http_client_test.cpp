@@ -496,6 +496,23 @@ TEST(UnixHttpClientTest, StreamMalformedResponseIsAnError) {
   EXPECT_FALSE(error.empty());
 }
 
+// /events streamed from `server` with a 256-byte cap on lines and body.
+struct CappedStream {
+  StreamEnd end;
+  std::vector<std::string> lines;
+  std::string error;
+};
+CappedStream StreamWithCap256(const FakeHttpServer& server, std::chrono::milliseconds idle_timeout) {
+  UnixHttpClient client(server.socket_path());
+  client.set_max_body_bytes(256);
+  std::atomic<bool> stop{false};
+  Lines got;
+  CappedStream result;
+  result.end = client.Stream("/events", got.Sink(), stop, 2s, idle_timeout, &result.error);
+  result.lines = got.lines;
+  return result;
+}
+
 TEST(UnixHttpClientTest, StreamLineOverCapIsAnError) {
   FakeHttpServer server([](FakeConnection& conn) {
     conn.ReadRequest();
@@ -504,14 +521,10 @@ TEST(UnixHttpClientTest, StreamLineOverCapIsAnError) {
     conn.WriteChunk(std::string(300, 'x'));  // never terminated
     conn.WaitForPeerClose();
   });
-  UnixHttpClient client(server.socket_path());
-  client.set_max_body_bytes(256);
-  std::atomic<bool> stop{false};
-  Lines got;
-  std::string error;
-  EXPECT_EQ(client.Stream("/events", got.Sink(), stop, 2s, 0ms, &error), StreamEnd::kError);
+  const CappedStream got = StreamWithCap256(server, 0ms);
+  EXPECT_EQ(got.end, StreamEnd::kError);
   EXPECT_EQ(got.lines, (std::vector<std::string>{"short"}));
-  EXPECT_NE(error.find("exceeds 256 bytes"), std::string::npos) << error;
+  EXPECT_NE(got.error.find("exceeds 256 bytes"), std::string::npos) << got.error;
 }
 
 // The cap holds for every line, not only for the one a write leaves unfinished:
@@ -524,20 +537,16 @@ TEST(UnixHttpClientTest, StreamLineOverCapEndingInOneWriteIsAnError) {
     conn.WriteChunk("short\n" + std::string(300, 'x') + "\nafter\n");
     conn.WaitForPeerClose();
   });
-  UnixHttpClient client(server.socket_path());
-  client.set_max_body_bytes(256);
-  std::atomic<bool> stop{false};
-  Lines got;
-  std::string error;
   // An idle timeout so that, were the long line delivered, the test fails rather than hangs.
-  EXPECT_EQ(client.Stream("/events", got.Sink(), stop, 2s, 2s, &error), StreamEnd::kError);
+  const CappedStream got = StreamWithCap256(server, 2s);
+  EXPECT_EQ(got.end, StreamEnd::kError);
   EXPECT_EQ(got.lines, (std::vector<std::string>{"short"}));
-  EXPECT_NE(error.find("exceeds 256 bytes"), std::string::npos) << error;
+  EXPECT_NE(got.error.find("exceeds 256 bytes"), std::string::npos) << got.error;
 }
 
 // fuzz_http_response's input (after its selector byte, 0x03: Stream with a
-// 64-byte cap): libcurl takes the garbled status line for HTTP/1.0 200, and
-// the body's first line (106 bytes) arrives in one write.
+// 64-byte cap): the libcurl client took the garbled status line for HTTP/1.0
+// 200, and the body's first line (106 bytes) arrives in one write.
 TEST(UnixHttpClientTest, FuzzInputLongLineInOneWriteIsNotDelivered) {
   static constexpr char kResponse[] =
       "HTTP/o1.1 500 Internal Ser$v: 5\r\n\r\ner\x00\x00\x00\x00\x00\x00\x00\x01HTTP/\x00\x00\x00\x00"
