@@ -74,7 +74,14 @@ add_library(container_protos STATIC ${LIBCONTAINER_PROTO_SOURCES} ${LIBCONTAINER
 set_target_properties(container_protos PROPERTIES POSITION_INDEPENDENT_CODE ON)
 # SYSTEM: warnings from generated headers are not ours to fix.
 target_include_directories(container_protos SYSTEM PUBLIC "${LIBCONTAINER_PROTO_GEN_DIR}")
-target_link_libraries(container_protos PUBLIC protobuf::libprotobuf ${LIBCONTAINER_GRPCPP_TARGET})
+# The release build links gRPC, protobuf and abseil statically (self_contained_rpc.cmake); the
+# sanitizer and fuzz builds link Debian's shared libraries.
+if(LIBCONTAINER_SELF_CONTAINED)
+  include(${CMAKE_CURRENT_LIST_DIR}/self_contained_rpc.cmake)
+  target_link_libraries(container_protos PUBLIC container_rpc_static)
+else()
+  target_link_libraries(container_protos PUBLIC protobuf::libprotobuf ${LIBCONTAINER_GRPCPP_TARGET})
+endif()
 target_compile_options(container_protos PRIVATE -w)
 # CRI has fields named `linux`, which GNU dialects (-std=gnu++20) predefine as
 # a macro; undefine it for the generated code and everything including it.
