@@ -77,11 +77,18 @@ std::string FalcoWorkdir::Write(const std::string& name, const std::string& cont
 
 std::string FalcoWorkdir::WriteConfig(const FalcoSettings& settings) const {
   std::string yaml;
-  yaml += "load_plugins: [container]\n";
-  yaml += "plugins:\n";
-  yaml += "  - name: container\n";
-  yaml += std::string("    library_path: ") + LIBCONTAINER_PLUGIN_PATH + "\n";
-  yaml += "    init_config: " + settings.init_config + "\n";
+  if (settings.config_files.empty()) {
+    yaml += "load_plugins: [container]\n";
+    yaml += "plugins:\n";
+    yaml += "  - name: container\n";
+    yaml += std::string("    library_path: ") + LIBCONTAINER_PLUGIN_PATH + "\n";
+    yaml += "    init_config: " + settings.init_config + "\n";
+  } else {
+    // As Falco's packaged falco.yaml: no plugin unless an included file adds it.
+    yaml += "load_plugins: []\n";
+    yaml += "config_files:\n";
+    for (const auto& file : settings.config_files) yaml += "  - " + file + "\n";
+  }
   yaml += settings.rules_files.empty() ? "rules_files: []\n" : "rules_files:\n";
   for (const auto& rules : settings.rules_files) yaml += "  - " + rules + "\n";
   yaml += "json_output: true\n";

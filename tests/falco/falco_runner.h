@@ -42,6 +42,11 @@ struct FalcoSettings {
   std::vector<std::string> rules_files;
   // Extra top-level YAML lines, appended as they are.
   std::string extra_yaml;
+  // Empty: falco.yaml itself loads our plugin from LIBCONTAINER_PLUGIN_PATH.
+  // Otherwise falco.yaml loads none (`load_plugins: []`, as Falco's packaged
+  // one) and includes these files or directories (`config_files`), e.g. an
+  // installed config.d drop-in that declares and loads it.
+  std::vector<std::string> config_files;
 };
 
 // A private directory for one Falco run: its falco.yaml, rules files and
@@ -57,7 +62,7 @@ class FalcoWorkdir {
   // Writes `name` into the directory and returns its path.
   std::string Write(const std::string& name, const std::string& content) const;
   // Writes falco.yaml (JSON alerts on stdout, suggested output appended,
-  // our plugin loaded from LIBCONTAINER_PLUGIN_PATH) and returns its path.
+  // the plugin loaded as `settings.config_files` says) and returns its path.
   std::string WriteConfig(const FalcoSettings& settings) const;
 
  private:
