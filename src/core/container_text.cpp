@@ -12,9 +12,8 @@ size_t SequenceLength(std::string_view in, size_t i) {
   const auto b = static_cast<unsigned char>(in[i]);
   size_t len = 0;
   unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b < 0x80) {
-    return 1;
-  } else if (b >= 0xC2 && b <= 0xDF) {
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF) {
     len = 2;
   } else if (b >= 0xE0 && b <= 0xEF) {
     len = 3;

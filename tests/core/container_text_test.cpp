@@ -25,11 +25,11 @@ TEST(ContainerTextTest, WellFormedUtf8WithoutNulsIsClean) {
 TEST(ContainerTextTest, EachBadByteAndEachNulBecomesOneReplacement) {
   EXPECT_FALSE(IsCleanText("a" + kNul + "b"));
   EXPECT_EQ(CleanText("a" + kNul + "b"), "a" + kFffd + "b");
-  EXPECT_EQ(CleanText("\x80"), kFffd);                             // a lone continuation byte
-  EXPECT_EQ(CleanText("x\xC3"), "x" + kFffd);                      // cut short at the end
-  EXPECT_EQ(CleanText("\xC3x"), kFffd + "x");                      // cut short by the next character
-  EXPECT_EQ(CleanText("\xC0\xAF"), kFffd + kFffd);                 // overlong
-  EXPECT_EQ(CleanText("\xED\xA0\x80"), kFffd + kFffd + kFffd);     // a surrogate
+  EXPECT_EQ(CleanText("\x80"), kFffd);                                      // a lone continuation byte
+  EXPECT_EQ(CleanText("x\xC3"), "x" + kFffd);                               // cut short at the end
+  EXPECT_EQ(CleanText("\xC3x"), kFffd + "x");                               // cut short by the next character
+  EXPECT_EQ(CleanText("\xC0\xAF"), kFffd + kFffd);                          // overlong
+  EXPECT_EQ(CleanText("\xED\xA0\x80"), kFffd + kFffd + kFffd);              // a surrogate
   EXPECT_EQ(CleanText("\xF4\x90\x80\x80"), kFffd + kFffd + kFffd + kFffd);  // above U+10FFFF
   EXPECT_EQ(CleanText("\xFF"), kFffd);
 }

@@ -109,7 +109,8 @@ class PluginWithFakeDocker : public ::testing::Test {
 // its payload holds neither, and the fields show U+FFFD in their place.
 TEST_F(PluginWithFakeDocker, TextFromAnEngineReachesThePayloadAndTheFieldsClean) {
   const std::string id = Id("d1");
-  fake_.SetContainer(id, InspectDoc(id, "we\\u0000b", R"({"bad":"v)" + std::string("\x80x") + R"(","ok":"fine"})"));
+  fake_.SetContainer(
+      id, InspectDoc(id, "we\\u0000b", R"({"bad":"v)" + std::string("\x80x") + R"(","ok":"fine"})"));
   auto host = Start();
   ASSERT_NE(host, nullptr);
   ASSERT_TRUE(PumpUntil(*host, [&] { return Known(*host, id); })) << "the container was not reported";
@@ -164,7 +165,8 @@ TEST_P(TwoInstances, DestroyingOneLeavesTheOtherWorking) {
   EXPECT_EQ(Field(*kept, new_event, "container.name"), "two");
   EXPECT_EQ(Field(*kept, new_event, "container.image"), "nginx:1.25");
   bool connected = false;
-  for (const auto& metric : kept->Metrics()) connected |= metric.name == "n_docker_connected" && metric.value == 1;
+  for (const auto& metric : kept->Metrics())
+    connected |= metric.name == "n_docker_connected" && metric.value == 1;
   EXPECT_TRUE(connected);
   EXPECT_TRUE(kept->RejectedAsyncErrors().empty());
 }

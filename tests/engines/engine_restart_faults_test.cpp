@@ -16,23 +16,8 @@
 #include "engines/fake_http_server.h"
 #include "engines/fault_scripts.h"
 
-namespace libcontainer {
+namespace libcontainer::fault_testing {
 namespace {
-
-using engine_testing::CapturingLogger;
-using engine_testing::CountRequests;
-using engine_testing::EventLine;
-using engine_testing::FakeEngine;
-using engine_testing::FastTiming;
-using engine_testing::Id;
-using engine_testing::kGuard;
-using engine_testing::RecordingSink;
-using engine_testing::WaitFor;
-using fault_testing::InspectDoc;
-using fault_testing::ListDoc;
-using fault_testing::Listed;
-using fault_testing::Served;
-using namespace std::chrono_literals;
 
 // Records of `id` the sink got, split by where they came from: the inspect
 // (which alone knows the IP), the list (no IP, the listed name) or an event
@@ -258,4 +243,4 @@ TEST_F(EngineRestartFaultsTest, AnEngineDyingMidInspectOfAnEventLosesNothing) {
 }
 
 }  // namespace
-}  // namespace libcontainer
+}  // namespace libcontainer::fault_testing

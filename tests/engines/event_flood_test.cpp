@@ -14,19 +14,8 @@
 #include "engines/fault_scripts.h"
 #include "engines/repeated_warning.h"
 
-namespace libcontainer {
+namespace libcontainer::fault_testing {
 namespace {
-
-using engine_testing::CapturingLogger;
-using engine_testing::EventLine;
-using engine_testing::FakeEngine;
-using engine_testing::FastTiming;
-using engine_testing::Id;
-using engine_testing::kGuard;
-using engine_testing::RecordingSink;
-using engine_testing::WaitFor;
-using fault_testing::InspectDoc;
-using namespace std::chrono_literals;
 
 constexpr size_t kGarbageLines = 100000;
 
@@ -122,4 +111,4 @@ TEST(RepeatedWarningTest, AnOccurrenceAfterTheIntervalIsLoggedWithTheCount) {
 }
 
 }  // namespace
-}  // namespace libcontainer
+}  // namespace libcontainer::fault_testing

@@ -19,6 +19,18 @@
 
 namespace libcontainer::fault_testing {
 
+// The fault tests live in this namespace and speak the fakes' vocabulary.
+using engine_testing::CapturingLogger;
+using engine_testing::CountRequests;
+using engine_testing::EventLine;
+using engine_testing::FakeEngine;
+using engine_testing::FastTiming;
+using engine_testing::Id;
+using engine_testing::kGuard;
+using engine_testing::RecordingSink;
+using engine_testing::WaitFor;
+using namespace std::chrono_literals;
+
 using Served = engine_testing::FakeEngine::Served;
 using Script = engine_testing::FakeEngine::Script;
 

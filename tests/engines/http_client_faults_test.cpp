@@ -17,15 +17,10 @@
 #include "engines/fault_scripts.h"
 #include "engines/http/engine_http.h"
 
-namespace libcontainer {
+namespace libcontainer::fault_testing {
 namespace {
 
-using engine_testing::WaitFor;
-using fault_testing::Drip;
-using fault_testing::Flood;
-using fault_testing::k100MB;
 using Outcome = EngineHttp::Result::Outcome;
-using namespace std::chrono_literals;
 
 constexpr char kOkHead[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
 
@@ -173,4 +168,4 @@ TEST_F(HttpClientFaultsTest, A100MBEventLineEndsTheStreamAtTheCap) {
 }
 
 }  // namespace
-}  // namespace libcontainer
+}  // namespace libcontainer::fault_testing

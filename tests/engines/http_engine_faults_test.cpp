@@ -16,24 +16,8 @@
 #include "engines/fake_http_server.h"
 #include "engines/fault_scripts.h"
 
-namespace libcontainer {
+namespace libcontainer::fault_testing {
 namespace {
-
-using engine_testing::CapturingLogger;
-using engine_testing::CountRequests;
-using engine_testing::EventLine;
-using engine_testing::FakeEngine;
-using engine_testing::FastTiming;
-using engine_testing::Id;
-using engine_testing::kGuard;
-using engine_testing::RecordingSink;
-using engine_testing::WaitFor;
-using fault_testing::Drip;
-using fault_testing::Flood;
-using fault_testing::InspectDoc;
-using fault_testing::k100MB;
-using fault_testing::Served;
-using namespace std::chrono_literals;
 
 class HttpEngineFaultsTest : public ::testing::Test {
  protected:
@@ -51,16 +35,19 @@ class HttpEngineFaultsTest : public ::testing::Test {
     ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
     ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() >= 1; }));
   }
-  // The inspect of `id` answered a byte every `interval`.
-  void DripInspect(const std::string& id, std::chrono::milliseconds interval) {
-    const std::string doc = InspectDoc(id, "slow");
+  // Connected with `timing`, then s1 is created, its inspect answered a
+  // byte every `interval`.
+  void StartAndCreateDripped(EngineTiming timing, std::chrono::milliseconds interval) {
+    const std::string doc = InspectDoc(Id("s1"), "slow");
     fake_.Override(
-        "/containers/" + id + "/json", [this, doc, interval](FakeConnection& conn, const FakeRequest&) {
+        "/containers/" + Id("s1") + "/json", [this, doc, interval](FakeConnection& conn, const FakeRequest&) {
           dripping_.fetch_add(1);
           Drip(conn, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(doc.size()) + "\r\n\r\n" + doc,
                interval, &finished_);
           return Served::kClose;
         });
+    StartConnected(timing);
+    fake_.PushEvent(EventLine("create", Id("s1")));
   }
   // A create event for a container the engine inspects normally; waits for
   // its inspected record.
@@ -87,9 +74,7 @@ TEST_F(HttpEngineFaultsTest, ADrippedInspectHoldsUpNoOtherContainerNorStop) {
   EngineTiming timing = FastTiming();
   timing.request_deadline = 600s;
   timing.inspect_workers = 2;
-  StartConnected(timing);
-  DripInspect(Id("s1"), 1s);
-  fake_.PushEvent(EventLine("create", Id("s1")));
+  StartAndCreateDripped(timing, 1s);
   ASSERT_TRUE(WaitFor([&] { return dripping_.load() == 1; }));
   ASSERT_TRUE(CreatedAndInspected(Id("q1")));
   EXPECT_EQ(sink_.CountAdded(Id("s1")), 1u);  // what its event said
@@ -105,9 +90,7 @@ TEST_F(HttpEngineFaultsTest, ADrippedInspectEndsAtTheRequestDeadline) {
   EngineTiming timing = FastTiming();
   timing.request_deadline = 500ms;
   timing.event_inspect_attempts = 2;
-  StartConnected(timing);
-  DripInspect(Id("s1"), 100ms);
-  fake_.PushEvent(EventLine("create", Id("s1")));
+  StartAndCreateDripped(timing, 100ms);
   ASSERT_TRUE(WaitFor([&] { return logger_.Count(LogLevel::kWarning, "cannot inspect " + Id("s1")) == 2; }));
   EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "/containers/" + Id("s1") + "/json on unix socket " +
                                                        server_->socket_path() + ": timed out after 500 ms"));
@@ -181,4 +164,4 @@ TEST_F(HttpEngineFaultsTest, A100MBEventLineCostsTheStreamNotTheWatcher) {
 }
 
 }  // namespace
-}  // namespace libcontainer
+}  // namespace libcontainer::fault_testing

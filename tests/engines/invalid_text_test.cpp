@@ -22,19 +22,8 @@
 #include "engines/fault_scripts.h"
 #include "engines/sample_files.h"
 
-namespace libcontainer {
+namespace libcontainer::fault_testing {
 namespace {
-
-using engine_testing::CapturingLogger;
-using engine_testing::EventLine;
-using engine_testing::FakeEngine;
-using engine_testing::FastTiming;
-using engine_testing::Id;
-using engine_testing::kGuard;
-using engine_testing::RecordingSink;
-using engine_testing::UniqueSocketPath;
-using engine_testing::WaitFor;
-using fault_testing::InspectDoc;
 
 // "\xEF\xBF\xBD", U+FFFD, spelled short for the expectations.
 const std::string kFffd(kReplacementCharacter);
@@ -96,7 +85,7 @@ TEST(InvalidTextTest, DockerBytesThatAreNotUtf8AndNulsKeepTheContainer) {
 // such label cost a whole List answer, and with it every container of the
 // engine. containerd before 1.7 (gogo protobuf) sends them as stored.
 TEST(InvalidTextTest, ContainerdLabelsThatAreNotUtf8KeepTheListing) {
-  const std::string socket = UniqueSocketPath("invalid-text-containerd");
+  const std::string socket = engine_testing::UniqueSocketPath("invalid-text-containerd");
   testing::FakeContainerdServer server(socket);
   containerd::services::containers::v1::Container container;
   container.set_id(Id("d1"));
@@ -124,7 +113,7 @@ TEST(InvalidTextTest, ContainerdLabelsThatAreNotUtf8KeepTheListing) {
 }
 
 TEST(InvalidTextTest, CriLabelsThatAreNotUtf8KeepTheListing) {
-  const std::string socket = UniqueSocketPath("invalid-text-cri");
+  const std::string socket = engine_testing::UniqueSocketPath("invalid-text-cri");
   testing::FakeCriServer server(socket);
   runtime::v1::ContainerStatusResponse status;
   status.mutable_status()->set_id(Id("r1"));
@@ -147,4 +136,4 @@ TEST(InvalidTextTest, CriLabelsThatAreNotUtf8KeepTheListing) {
 }
 
 }  // namespace
-}  // namespace libcontainer
+}  // namespace libcontainer::fault_testing
