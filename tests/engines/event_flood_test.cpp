@@ -58,6 +58,8 @@ TEST(EventFloodTest, MalformedLinesAreCountedLoggedOnceAndDoNotHideTheNextEvents
   }
   fake.SetContainer(Id("v1"), InspectDoc(Id("v1"), "valid"));
   fake.PushEvent(EventLine("create", Id("v1")));
+  // A hang guard sized for the sanitizer builds, which parse far slower.
+  ASSERT_TRUE(WaitFor([&] { return sink.CountAdded(Id("v1")) == 2; }, std::chrono::minutes(1)));
   const auto valid = sink.WaitForAddedNth(Id("v1"), 1);
   ASSERT_TRUE(valid.has_value());
   EXPECT_EQ(valid->name, "valid");
