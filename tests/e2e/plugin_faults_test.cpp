@@ -144,6 +144,9 @@ TEST_P(TwoInstances, DestroyingOneLeavesTheOtherWorking) {
   ASSERT_NE(second, nullptr);
   ASSERT_TRUE(PumpUntil(*first, [&] { return Known(*first, Id("c1")); }));
   ASSERT_TRUE(PumpUntil(*second, [&] { return Known(*second, Id("c1")); }));
+  // Both follow the events stream (the fake sends an event to the streams
+  // open when it comes, and replays nothing).
+  ASSERT_TRUE(PumpUntil(*first, [&] { return fake_.subscriptions() == 2; }));
   const auto before = EventInContainer(*first, 100, Id("c1"));
   EXPECT_EQ(Field(*first, before, "container.name"), "one");
 

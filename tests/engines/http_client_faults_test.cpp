@@ -37,6 +37,16 @@ FakeHttpServer::Handler SlowOr(const std::function<void(FakeConnection&)>& slow)
   };
 }
 
+// Sanitizers hold freed memory back (ASan's quarantine) and shadow what is
+// used, so there the resident size says nothing of what the client kept.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kRssTellsAllocations = false;
+#elif defined(__has_feature)
+constexpr bool kRssTellsAllocations = !__has_feature(address_sanitizer) && !__has_feature(thread_sanitizer);
+#else
+constexpr bool kRssTellsAllocations = true;
+#endif
+
 // Peak resident memory of this process so far, in bytes.
 uint64_t PeakRss() {
   rusage usage{};
@@ -121,7 +131,7 @@ TEST_F(HttpClientFaultsTest, A100MBInspectAnnouncedIsRefusedUnread) {
     Flood(conn, std::string(kOkHead) + "Content-Length: " + std::to_string(k100MB) + "\r\n\r\n", k100MB, 'x',
           /*chunked=*/false, &sent_);
   }));
-  EngineHttp http(server.socket_path(), stop_, 10s);
+  EngineHttp http(server.socket_path(), stop_, 60s);  // the cap is tested, not the deadline
   const EngineHttp::Result result = http.Get("/slow", kMaxContainerDocumentBytes);
   EXPECT_EQ(result.outcome, Outcome::kTooLarge);
   EXPECT_NE(result.error.find("response body exceeds 16777216 bytes"), std::string::npos) << result.error;
@@ -131,20 +141,23 @@ TEST_F(HttpClientFaultsTest, A100MBInspectAnnouncedIsRefusedUnread) {
 }
 
 // Chunked, its size unknown: read up to the cap, then refused. The memory
-// peak stays far from the 100 MB sent (the cap is 16 MiB).
+// peak stays far from the 100 MB sent (the cap is 16 MiB; 31 MB measured in
+// the release build, the body's last doubling included).
 TEST_F(HttpClientFaultsTest, A100MBChunkedInspectIsRefusedAtTheCap) {
   FakeHttpServer server(SlowOr([this](FakeConnection& conn) {
     Flood(conn, std::string(kOkHead) + "Transfer-Encoding: chunked\r\n\r\n", k100MB, ' ', /*chunked=*/true,
           &sent_);
   }));
   const uint64_t peak_before = PeakRss();
-  EngineHttp http(server.socket_path(), stop_, 10s);
+  EngineHttp http(server.socket_path(), stop_, 60s);  // the cap is tested, not the deadline
   const EngineHttp::Result result = http.Get("/slow", kMaxContainerDocumentBytes);
   EXPECT_EQ(result.outcome, Outcome::kTooLarge);
   EXPECT_NE(result.error.find("response body exceeds 16777216 bytes"), std::string::npos) << result.error;
   EXPECT_LT(sent_.load(), k100MB);
-  EXPECT_LT(PeakRss() - peak_before, k100MB);
   RecordProperty("peak_rss_growth_bytes", std::to_string(PeakRss() - peak_before));
+  if (kRssTellsAllocations) {
+    EXPECT_LT(PeakRss() - peak_before, k100MB);
+  }
   EXPECT_TRUE(http.Get("/next", kMaxContainerDocumentBytes).ok());
 }
 
@@ -155,7 +168,7 @@ TEST_F(HttpClientFaultsTest, A100MBEventLineEndsTheStreamAtTheCap) {
     Flood(conn, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{\"a\":1}\n\r\n", k100MB, 'x',
           /*chunked=*/true, &sent_);
   }));
-  EngineHttp http(server.socket_path(), stop_, 10s);
+  EngineHttp http(server.socket_path(), stop_, 60s);  // the cap is tested, not the deadline
   std::vector<std::string> lines;
   std::string error;
   const auto end = http.Stream(
