@@ -29,8 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)libcontainer::DockerNetworkModeContainer(text);
 
   error.clear();
-  const auto ids = libcontainer::engine_decode::IdsFromList(text, &error);
-  FUZZ_CHECK(ids.has_value() || !error.empty());
+  const auto listed = libcontainer::engine_decode::ListedContainers(
+      text, libcontainer::ContainerType::kDocker, options, &error);
+  FUZZ_CHECK(listed.has_value() || !error.empty());
+  if (listed) {
+    for (const auto& entry : *listed) FUZZ_CHECK(!entry.full_id.empty());
+  }
 
   if (const auto event = libcontainer::DecodeDockerEvent(text)) FUZZ_CHECK(!event->id.empty());
 

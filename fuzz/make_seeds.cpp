@@ -28,6 +28,7 @@
 #include "cri/api.pb.h"
 #include "engines/docker/docker_decoder.h"
 #include "engines/podman/podman_decoder.h"
+#include "engines/proto_json.h"
 #include "host/scap_reader.h"
 
 namespace {
@@ -82,7 +83,9 @@ Message FromJson(const std::string& text) {
   Message m;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(text, &m, options).ok()) {
+  if (!google::protobuf::util::JsonStringToMessage(libcontainer::engine_testing::AsOurProtoJson(text), &m,
+                                                   options)
+           .ok()) {
     throw std::runtime_error("not a " + m.GetTypeName() + ": " + text.substr(0, 80));
   }
   return m;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/container_text.h"
 #include "core/json_error.h"
 
 namespace libcontainer {
@@ -150,51 +151,17 @@ void FillImageParts(ContainerInfo* info) {
   if (info->image_digest.empty()) info->image_digest = std::move(ref.digest);
 }
 
-// Replaces every byte that is not part of a well-formed UTF-8 sequence with
-// U+FFFD. Returns false when the input was already valid.
-bool SanitizeUtf8(std::string_view in, std::string* out) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  bool changed = false;
-  out->clear();
-  out->reserve(in.size() + 16);
-  size_t i = 0;
-  while (i < in.size()) {
-    auto b = static_cast<unsigned char>(in[i]);
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b < 0x80) {
-      len = 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if (b == 0xE0) lo = 0xA0;  // overlong
-      if (b == 0xED) hi = 0x9F;  // surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if (b == 0xF0) lo = 0x90;  // overlong
-      if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
-    }
-    bool valid = len != 0 && i + len <= in.size();
-    for (size_t k = 1; valid && k < len; ++k) {
-      auto c = static_cast<unsigned char>(in[i + k]);
-      valid = k == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
-    }
-    if (valid) {
-      out->append(in.substr(i, len));
-      i += len;
-    } else {
-      out->append(kReplacement);
-      changed = true;
-      ++i;
-    }
-  }
-  return changed;
-}
-
 }  // namespace
 
-std::string ContainerToJson(const ContainerInfo& info) {
+std::string ContainerToJson(const ContainerInfo& record) {
+  // What Falco reads back must hold no NUL and no invalid UTF-8 (see
+  // container_text.h); a record that needs cleaning is copied, the rest not.
+  std::optional<ContainerInfo> cleaned;
+  if (!HasCleanText(record)) {
+    cleaned = record;
+    CleanContainerText(&*cleaned);
+  }
+  const ContainerInfo& info = cleaned ? *cleaned : record;
   json c = json::object();
   c["type"] = static_cast<uint32_t>(info.type);
   c["id"] = info.id;
@@ -259,7 +226,7 @@ std::string ContainerToJson(const ContainerInfo& info) {
 
   json root = json::object();
   root["container"] = std::move(c);
-  // Engines may hand us label values that are not UTF-8; never throw for them.
+  // Cleaned above; `replace` only keeps dump() from ever throwing.
   return root.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -275,7 +242,7 @@ bool ContainerFromJson(std::string_view text, ContainerInfo* out, std::string* e
     std::string reason = DescribeJsonError(e);
     std::string clean;
     bool parsed = false;
-    if (SanitizeUtf8(text, &clean)) {
+    if (ReplaceInvalidUtf8(text, &clean)) {
       try {
         root = json::parse(clean);
         parsed = true;
@@ -341,6 +308,10 @@ bool ContainerFromJson(std::string_view text, ContainerInfo* out, std::string* e
   ReadProbe(*c, "LivenessProbe", &info.liveness_probe);
   ReadProbe(*c, "ReadinessProbe", &info.readiness_probe);
   FillImageParts(&info);
+  // Records from other writers (older captures) may hold NULs (as \u0000)
+  // or, after the retry above, U+FFFD already: Falco gets the same clean text
+  // from them as from our engines.
+  CleanContainerText(&info);
 
   *out = std::move(info);
   return true;

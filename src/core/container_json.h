@@ -11,7 +11,7 @@ namespace libcontainer {
 // Writes `{"container":{...}}` with every key of the reference's payload, using
 // its spelling (`User`, `Mounts`, `Healthcheck`, ...). Probe keys are written
 // only when the probe is present. Invalid UTF-8 is replaced, never thrown on.
-std::string ContainerToJson(const ContainerInfo& info);
+std::string ContainerToJson(const ContainerInfo& record);
 
 // Reads `{"container":{...}}` or the bare inner object (libscap's converter
 // writes legacy records without the wrapper). Every key is optional, `null`

@@ -34,6 +34,10 @@ class ContainerEngine {
     // Engine events handled from an events file ahead of the API stream
     // (podman's file events_logger); always 0 for other engines.
     uint64_t file_events = 0;
+    // Event stream lines that were not JSON (an engine, or whatever listens
+    // on its socket, sending garbage); skipped, and logged at most once per
+    // EngineTiming::repeated_warning_interval.
+    uint64_t malformed_events = 0;
     // Why sockets are not connected, one "; "-separated reason per socket
     // that is down (each names its socket), for operators.
     std::string last_error;

@@ -16,6 +16,7 @@ struct EngineCounters {
   std::atomic<uint64_t> lookups{0};
   std::atomic<uint64_t> lookup_failures{0};
   std::atomic<uint64_t> file_events{0};
+  std::atomic<uint64_t> malformed_events{0};
 
   // Fills the counter part of `stats`; connection state is the watcher's.
   void CopyTo(ContainerEngine::Stats* stats) const {
@@ -25,6 +26,7 @@ struct EngineCounters {
     stats->lookups = lookups.load();
     stats->lookup_failures = lookup_failures.load();
     stats->file_events = file_events.load();
+    stats->malformed_events = malformed_events.load();
   }
 };
 

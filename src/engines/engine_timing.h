@@ -38,6 +38,9 @@ struct EngineTiming {
   // CRI runtimes without GetContainerEvents (containerd < 1.7) are polled
   // with ListContainers + ListPodSandbox this often.
   std::chrono::milliseconds cri_poll_interval{1000};
+  // A warning that may repeat at a high rate (malformed event stream lines)
+  // is logged at most once per this interval, with a count of the rest.
+  std::chrono::milliseconds repeated_warning_interval{60000};
 };
 
 }  // namespace libcontainer

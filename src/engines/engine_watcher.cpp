@@ -138,14 +138,27 @@ void EngineWatcher::RunSession(Slot& slot) {
     MarkInitialDone(slot);
   };
   while (!stop_.load()) {
+    {
+      std::lock_guard lock(mu_);
+      slot.answered = false;
+    }
     const std::string error = session.Follow(listed);
     if (stop_.load()) break;
+    bool listing_over = true;
     {
       std::lock_guard lock(mu_);
       slot.last_error = error;
+      // An engine that answered and then broke off its first listing (it
+      // restarted, or an answer came too late) is most likely back at once:
+      // counted as unreachable, its socket would let a capture start without
+      // its containers. One more attempt keeps the wait bounded.
+      if (slot.answered && !slot.initial_done && !slot.listing_retried) {
+        slot.listing_retried = true;
+        listing_over = false;
+      }
     }
     slot.connected.store(false);
-    MarkInitialDone(slot);
+    if (listing_over) MarkInitialDone(slot);
     if (!SleepUnlessStopped(policy.Disconnected(error))) break;
   }
   slot.connected.store(false);
@@ -211,35 +224,53 @@ void EngineWatcher::ReportFromEvent(const EngineEvent& event, ContainerType type
 
 InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,
                                                        const InspectAttempt& inspect, size_t worker) {
-  std::optional<ContainerInfo> info;
-  // Only an engine that did not answer (or not yet knows the container) is
-  // worth asking again; a bad answer stays bad.
-  bool worth_retrying = true;
-  if (inspect) {
-    ContainerInfo found;
-    std::string error;
-    const InspectOutcome outcome = inspect(worker, &found, &error);
-    if (outcome == InspectOutcome::kFound) {
-      info = std::move(found);
-    } else {
-      InspectFailed(event.id, outcome, error);
-      worth_retrying = outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kNotFound;
-    }
-  } else {
-    info = LookUp(event.id, worker);  // logs why not
-  }
-  if (!info && options_.deduplicate_events) {
+  InspectPipeline::Result result = inspect ? TryInspect(event.id, inspect, worker, /*quiet=*/false)
+                                           : InspectPipeline::Result{LookUp(event.id, worker), true};
+  if (!result.info && options_.deduplicate_events) {
     // Another copy of the event may still get the full record.
     handled_.Release(event);
     if (logger_.Enabled(LogLevel::kDebug)) {
       logger_.Debug(options_.name + ": " + event.id + " not inspected; its event may be handled again");
     }
+  } else if (result.info && options_.deduplicate_events) {
+    // Claimed again: an earlier attempt may have released it, and a copy of
+    // the event read from now on (the stream replayed after a reconnect) was
+    // handled twice, its container reported again from the event.
+    handled_.Claim(event);
   }
-  const bool retry = !info.has_value() && worth_retrying;
-  return {std::move(info), retry};
+  result.retry = result.retry && !result.info;
+  return result;
 }
 
-void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error) {
+InspectPipeline::Result EngineWatcher::TryInspect(std::string_view id, const InspectAttempt& inspect,
+                                                  size_t worker, bool quiet) {
+  ContainerInfo found;
+  std::string error;
+  const InspectOutcome outcome = inspect(worker, &found, &error);
+  if (outcome == InspectOutcome::kFound) return {std::move(found), false};
+  InspectFailed(id, outcome, error, quiet);
+  // Only an engine that did not answer (or not yet knows the container) is
+  // worth asking again; a bad answer stays bad.
+  return {std::nullopt, outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kNotFound};
+}
+
+bool EngineWatcher::InspectLater(const std::string& id, InspectAttempt inspect) {
+  return pipeline_.Inspect(id,
+                           [this, inspect = std::move(inspect)](const std::string& listed_id, size_t worker) {
+                             return TryInspect(listed_id, inspect, worker, /*quiet=*/true);
+                           });
+}
+
+void EngineWatcher::Answered(const EngineSession& session) {
+  std::lock_guard lock(mu_);
+  for (const auto& slot : slots_) {
+    if (slot->session.get() == &session) slot->answered = true;
+  }
+}
+
+void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error,
+                                  bool quiet) {
+  const LogLevel warning = quiet ? LogLevel::kDebug : LogLevel::kWarning;
   switch (outcome) {
     case InspectOutcome::kFound:
     case InspectOutcome::kStopped:
@@ -254,11 +285,18 @@ void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, c
     case InspectOutcome::kUnreachable:
       if (stop_.load()) return;  // the cancelled calls of a stop
       counters_.inspect_errors.fetch_add(1);
-      logger_.Warning(options_.name + ": cannot inspect " + std::string(id) + ": " + error);
+      if (logger_.Enabled(warning)) {
+        logger_.Log(warning, options_.name + ": cannot inspect " + std::string(id) + ": " + error);
+      }
       return;
     case InspectOutcome::kBadResponse:
+      // Not worded "skipping": the container may still be reported from what
+      // its event (or its listing) said.
       counters_.inspect_errors.fetch_add(1);
-      logger_.Warning(options_.name + ": skipping container " + std::string(id) + ": " + error);
+      if (logger_.Enabled(warning)) {
+        logger_.Log(warning,
+                    options_.name + ": unusable inspect of container " + std::string(id) + ": " + error);
+      }
       return;
   }
 }

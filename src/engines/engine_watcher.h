@@ -96,12 +96,27 @@ class EngineWatcher : public ContainerEngine {
   // filtered out).
   bool HandleEvent(const EngineEvent& event, ContainerType type, std::string_view source,
                    InspectAttempt inspect);
+  // Queues on an inspect worker the inspect of `id`, which the session
+  // listed and reported from what the list says but could not inspect
+  // itself; tried like an event's inspect, its failures logged only at debug
+  // level (the session logs one warning for them all). False if refused
+  // (stopping, or the queue is full: then logged).
+  bool InspectLater(const std::string& id, InspectAttempt inspect);
+  // The engine behind `session` answered in the current attempt: should the
+  // attempt now break off before its listing is done (the engine restarted,
+  // an answer came too late), the initial listing waits for one more attempt
+  // rather than count the socket as unreachable.
+  void Answered(const EngineSession& session);
   // Counts engine events read from streams.
   void CountEvent() { counters_.events.fetch_add(1); }
+  // Counts event stream lines that were not JSON.
+  void CountMalformedEvent() { counters_.malformed_events.fetch_add(1); }
   // Counts and logs a failed inspect of `id` by the one policy for all
   // engines: gone → debug; unreachable → warning "cannot inspect"; a bad
-  // answer → warning "skipping container".
-  void InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error);
+  // answer → warning "unusable inspect". `quiet` logs the warnings at debug
+  // level.
+  void InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error,
+                     bool quiet = false);
 
  protected:
   // The protocol's session for one socket; called by Start() and AddSocket().
@@ -117,6 +132,8 @@ class EngineWatcher : public ContainerEngine {
     std::thread thread;
     std::atomic<bool> connected{false};  // listed and following
     bool initial_done = false;           // guarded by mu_
+    bool answered = false;               // guarded by mu_; see Answered()
+    bool listing_retried = false;        // guarded by mu_; the one more attempt was given
     std::string last_error;              // guarded by mu_; why it is down
   };
 
@@ -132,6 +149,10 @@ class EngineWatcher : public ContainerEngine {
   // The inspect of an event's container, on worker `worker`.
   InspectPipeline::Result InspectForEvent(const EngineEvent& event, const InspectAttempt& inspect,
                                           size_t worker);
+  // One try of `inspect` at `id`: the record, or the failure counted and
+  // logged (InspectFailed) and whether asking again may help.
+  InspectPipeline::Result TryInspect(std::string_view id, const InspectAttempt& inspect, size_t worker,
+                                     bool quiet);
 
   // Applies the record policy between the pipeline (and the sessions) and the
   // plugin's sink.

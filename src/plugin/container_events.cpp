@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/container_json.h"
+#include "core/container_text.h"
 #include "plugin/async_emitter.h"
 
 namespace libcontainer {
@@ -57,6 +58,8 @@ DecodedContainerEvent FromLegacyEvent(const EventView& view) {
   info->image_repo = ref.repository;
   info->image_tag = ref.tag;
   info->image_digest = ref.digest;
+  // A capture may carry anything between the parameters' NULs.
+  CleanContainerText(info.get());
   DecodedContainerEvent event;
   event.outcome = Outcome::kContainer;
   event.info = std::move(info);

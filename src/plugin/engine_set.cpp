@@ -25,6 +25,7 @@ constexpr EngineStat kEngineStats[] = {
     {"lookups", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookups; }},
     {"lookup_failures", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookup_failures; }},
     {"file_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.file_events; }},
+    {"malformed_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.malformed_events; }},
 };
 
 }  // namespace

@@ -88,34 +88,65 @@ TEST(DockerInspectTest, PodmanCompatSampleDecodesAsDocker) {
   EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "api"}}));
 }
 
+// The ids of a list's records, nullopt when the list did not decode.
+std::optional<std::vector<std::string>> ListedIds(std::string_view text, std::string* error) {
+  const auto listed = engine_decode::ListedContainers(text, ContainerType::kDocker, {}, error);
+  if (!listed) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const ContainerInfo& info : *listed) ids.push_back(info.full_id);
+  return ids;
+}
+
 TEST(DockerListTest, RealSamples) {
   std::string error;
-  auto ids = engine_decode::IdsFromList(ReadSample("docker-containers-list.json"), &error);
+  auto ids = ListedIds(ReadSample("docker-containers-list.json"), &error);
   ASSERT_TRUE(ids.has_value()) << error;
   EXPECT_EQ(*ids, (std::vector<std::string>{
                       kRunId, "1332c87599b10690a35d58c0e3d7e50974360778b5841fb60b7aebbfdba2cfa4"}));
 
-  ids = engine_decode::IdsFromList(ReadSample("podman-compat-containers-list.json"), &error);
+  ids = ListedIds(ReadSample("podman-compat-containers-list.json"), &error);
   ASSERT_TRUE(ids.has_value()) << error;
   EXPECT_EQ(*ids,
             (std::vector<std::string>{"0ad691da02a426d743da29a09a0366d01140562b8c81edc0d17010bd1ff90673",
                                       "de5f0204d4e6302145ec9aa6cdcaafb02dda7c766ba4a680ccea567b4ef773a9"}));
 }
 
+// What stands in for the inspect when it fails: the list's own facts.
+TEST(DockerListTest, RecordsCarryWhatTheListSays) {
+  std::string error;
+  DecodeOptions options;
+  options.label_max_len = 100;
+  const auto listed = engine_decode::ListedContainers(ReadSample("docker-containers-list.json"),
+                                                      ContainerType::kDocker, options, &error);
+  ASSERT_TRUE(listed.has_value()) << error;
+  ASSERT_EQ(listed->size(), 2u);
+  const ContainerInfo& run = (*listed)[0];
+  EXPECT_EQ(run.type, ContainerType::kDocker);
+  EXPECT_EQ(run.full_id, kRunId);
+  EXPECT_EQ(run.id, std::string(kRunId).substr(0, 12));
+  EXPECT_EQ(run.name, "probe-run");
+  EXPECT_EQ(run.image, "local/busybox:test");
+  EXPECT_EQ(run.image_repo, "local/busybox");
+  EXPECT_EQ(run.image_tag, "test");
+  EXPECT_EQ(run.image_id, "30d75528cd2006d7fccbf552209e5ffe31362418e299a84ac25a140d7aa9009c");
+  EXPECT_EQ(run.created_time, 1795460922);
+  EXPECT_EQ(run.labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+}
+
 TEST(DockerListTest, EdgeCases) {
   std::string error;
-  EXPECT_EQ(engine_decode::IdsFromList("[]", &error), std::vector<std::string>{});
-  EXPECT_EQ(engine_decode::IdsFromList("null", &error), std::vector<std::string>{});
+  EXPECT_EQ(ListedIds("[]", &error), std::vector<std::string>{});
+  EXPECT_EQ(ListedIds("null", &error), std::vector<std::string>{});
   // Entries without a usable Id are skipped, not fatal.
-  EXPECT_EQ(engine_decode::IdsFromList(R"([{"Id":"abc"},{"Id":5},{},null,"x",{"Id":""}])", &error),
+  EXPECT_EQ(ListedIds(R"([{"Id":"abc"},{"Id":5},{},null,"x",{"Id":""}])", &error),
             std::vector<std::string>{"abc"});
   error.clear();
-  EXPECT_EQ(engine_decode::IdsFromList(R"({"Id":"abc"})", &error), std::nullopt);
+  EXPECT_EQ(ListedIds(R"({"Id":"abc"})", &error), std::nullopt);
   EXPECT_FALSE(error.empty());
   error.clear();
-  EXPECT_EQ(engine_decode::IdsFromList(R"([{"Id":"abc"})", &error), std::nullopt);
+  EXPECT_EQ(ListedIds(R"([{"Id":"abc"})", &error), std::nullopt);
   EXPECT_FALSE(error.empty());
-  EXPECT_EQ(engine_decode::IdsFromList("", nullptr), std::nullopt);  // null error pointer is allowed
+  EXPECT_EQ(ListedIds("", nullptr), std::nullopt);  // null error pointer is allowed
 }
 
 struct KindCounts {
@@ -496,12 +527,16 @@ TEST(DockerInspectTest, NullsAndWrongTypesGiveDefaults) {
 TEST(DockerInspectTest, MalformedAndTruncated) {
   std::string error;
   for (std::string_view bad : {"", "{", "nul", "[]", "null", "42", "\"str\"", "{\"Id\":5}", "{\"Id\":\"\"}",
-                               "{\"Name\":\"/x\"}", "{\"Id\":\"a\xff\"}", "{\"Id\":\"a\"} trailing"}) {
+                               "{\"Name\":\"/x\"}", "{\"Id\":\"a\"} trailing"}) {
     error.clear();
     EXPECT_EQ(DecodeDockerInspect(bad, {}, &error), std::nullopt) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
   EXPECT_EQ(DecodeDockerInspect("{", {}, nullptr), std::nullopt);
+  // Bytes that are not UTF-8 cost only themselves (U+FFFD), not the document.
+  const auto replaced = DecodeDockerInspect("{\"Id\":\"a\xff\"}", {}, &error);
+  ASSERT_TRUE(replaced.has_value()) << error;
+  EXPECT_EQ(replaced->full_id, "a\xEF\xBF\xBD");
 
   // Every proper prefix of the real document is rejected without crashing.
   const std::string sample = ReadSample("docker-inspect.json");
@@ -529,7 +564,7 @@ TEST(DockerInspectTest, MutatedSamplesNeverCrash) {
         mutated[i] = c;
         std::string error;
         if (DecodeDockerInspect(mutated, {}, &error)) ++decoded;
-        (void)engine_decode::IdsFromList(mutated, &error);
+        (void)engine_decode::ListedContainers(mutated, ContainerType::kDocker, {}, &error);
         (void)DockerNetworkModeContainer(mutated);
         ContainerInfo info;
         ApplyDockerImageInspect(mutated, &info);

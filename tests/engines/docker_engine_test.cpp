@@ -308,12 +308,16 @@ TEST_F(DockerEngineTest, HangingEngineNeverBlocksStartOrStop) {
   EXPECT_FALSE(engine->stats().connected);
 }
 
-TEST_F(DockerEngineTest, MalformedInspectIsSkippedWithAWarning) {
+// A malformed inspect is not asked again; what the list (or the event) said
+// of the container is all it gets.
+TEST_F(DockerEngineTest, MalformedInspectKeepsWhatTheListOrTheEventSaid) {
   fake_.SetContainer(Id("b1"), R"({"Id":"truncated)");
   fake_.SetContainer(Id("c1"), Inspect(Id("c1"), "web"));
   StartConnected();
   EXPECT_TRUE(sink_.Added(Id("c1")).has_value());
-  EXPECT_EQ(sink_.CountAdded(Id("b1")), 0u);
+  ASSERT_EQ(sink_.CountAdded(Id("b1")), 1u);
+  EXPECT_EQ(sink_.Added(Id("b1"))->ip, "");  // the fake's list says only the id
+  EXPECT_EQ(CountRequests(*server_, "/containers/" + Id("b1") + "/json"), 1u);
   EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "malformed inspect of " + Id("b1")));
 
   fake_.SetContainer(Id("b2"), "[1,2");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -194,6 +195,17 @@ class FakeEngine {
     return lists_;
   }
 
+  // How an override dealt with a request.
+  enum class Served { kAnswered, kClose, kDefault };
+  // Requests whose path ends with `path_suffix` go to `script` first, which
+  // answers (or misbehaves), closes the connection, or hands the request
+  // back to the scripted engine: how fault tests make one request go wrong.
+  using Script = std::function<Served(FakeConnection&, const FakeRequest&)>;
+  void Override(std::string path_suffix, Script script) {
+    std::lock_guard lock(mu_);
+    overrides_.emplace_back(std::move(path_suffix), std::move(script));
+  }
+
   FakeHttpServer::Handler Handler() {
     return [this](FakeConnection& conn) { Serve(conn); };
   }
@@ -202,6 +214,11 @@ class FakeEngine {
   void Serve(FakeConnection& conn) {
     while (std::optional<FakeRequest> request = conn.ReadRequest()) {
       std::string path = request->target.substr(0, request->target.find('?'));
+      if (const Script script = OverrideFor(path)) {
+        const Served served = script(conn, *request);
+        if (served == Served::kClose) return;
+        if (served == Served::kAnswered) continue;
+      }
       if (path == "/_ping") {
         if (!conn.WriteResponse(200, "OK", "text/plain")) return;
       } else if (path == "/version") {
@@ -248,6 +265,14 @@ class FakeEngine {
     }
     --waiting_;
     return present;
+  }
+
+  Script OverrideFor(const std::string& path) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [suffix, script] : overrides_) {
+      if (path.ends_with(suffix)) return script;
+    }
+    return nullptr;
   }
 
   std::optional<std::string> Info() const {
@@ -307,6 +332,7 @@ class FakeEngine {
   std::optional<std::string> info_json_;
   std::vector<std::string> events_;
   std::set<std::string> held_;  // full ids whose inspect waits
+  std::vector<std::pair<std::string, Script>> overrides_;
   int waiting_ = 0;
   int generation_ = 0;
   int subscriptions_ = 0;

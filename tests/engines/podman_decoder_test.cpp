@@ -218,13 +218,23 @@ TEST(PodmanInspectTest, MalformedAndTruncated) {
 
 TEST(PodmanListTest, RealLibpodSample) {
   std::string error;
-  auto ids = engine_decode::IdsFromList(ReadSample("podman-libpod-containers-list.json"), &error);
-  ASSERT_TRUE(ids.has_value()) << error;
-  EXPECT_EQ(*ids, (std::vector<std::string>{
-                      "de5f0204d4e6302145ec9aa6cdcaafb02dda7c766ba4a680ccea567b4ef773a9", kRunId}));
-  EXPECT_EQ(engine_decode::IdsFromList("null", &error), std::vector<std::string>{});
+  const auto listed = engine_decode::ListedContainers(ReadSample("podman-libpod-containers-list.json"),
+                                                      ContainerType::kPodman, {}, &error);
+  ASSERT_TRUE(listed.has_value()) << error;
+  std::vector<std::string> ids;
+  for (const ContainerInfo& info : *listed) ids.push_back(info.full_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"de5f0204d4e6302145ec9aa6cdcaafb02dda7c766ba4a680ccea567b4ef773a9",
+                                           kRunId}));
+  // libpod names carry no leading '/' and times are RFC 3339.
+  EXPECT_EQ((*listed)[0].type, ContainerType::kPodman);
+  EXPECT_EQ((*listed)[0].name, "probe-created");
+  EXPECT_EQ((*listed)[0].image, "localhost/local/busybox:test");
+  EXPECT_EQ((*listed)[0].created_time, 1795460762);
+  EXPECT_EQ((*listed)[0].labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_EQ(engine_decode::ListedContainers("null", ContainerType::kPodman, {}, &error),
+            std::vector<ContainerInfo>{});
   error.clear();
-  EXPECT_EQ(engine_decode::IdsFromList("[{\"Id\":", &error), std::nullopt);
+  EXPECT_EQ(engine_decode::ListedContainers("[{\"Id\":", ContainerType::kPodman, {}, &error), std::nullopt);
   EXPECT_FALSE(error.empty());
 }
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "engines/proto_json.h"
+
 namespace libcontainer::engine_testing {
 
 inline std::string ReadSample(const std::string& name) {
@@ -34,7 +36,7 @@ inline std::vector<std::string> ReadSampleLines(const std::string& name) {
 template <typename Message>
 Message ReadSampleMessage(const std::string& name) {
   Message m;
-  auto status = google::protobuf::util::JsonStringToMessage(ReadSample(name), &m);
+  auto status = google::protobuf::util::JsonStringToMessage(AsOurProtoJson(ReadSample(name)), &m);
   EXPECT_TRUE(status.ok()) << name << ": " << status.ToString();
   return m;
 }

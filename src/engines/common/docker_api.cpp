@@ -293,21 +293,33 @@ std::optional<EngineEvent> EventFromLine(std::string_view line) {
   }
 }
 
-std::optional<std::vector<std::string>> IdsFromList(std::string_view text, std::string* error) {
+std::optional<std::vector<ContainerInfo>> ListedContainers(std::string_view text, ContainerType type,
+                                                           const DecodeOptions& options, std::string* error) {
   try {
     Json root;
     if (!ParseDocument(text, &root, error)) return std::nullopt;
-    std::vector<std::string> ids;
-    if (root.is_null()) return ids;
+    std::vector<ContainerInfo> listed;
+    if (root.is_null()) return listed;
     if (!root.is_array()) {
       SetError(error, "container list is not an array");
       return std::nullopt;
     }
     for (const auto& entry : root) {
-      std::string id = String(entry, "Id");
-      if (!id.empty()) ids.push_back(std::move(id));
+      if (String(entry, "Id").empty()) continue;
+      ContainerInfo info;
+      info.type = type;
+      // An entry shares its shape with an inspect, but for where it keeps
+      // the name, the labels and the image.
+      FillCommonInspect(entry, options, &info);
+      if (const Json* names = ArrayMember(entry, "Names"); names != nullptr && !names->empty()) {
+        info.name = (*names)[0].is_string() ? (*names)[0].get<std::string>() : std::string();
+        if (!info.name.empty() && info.name.front() == '/') info.name.erase(0, 1);
+      }
+      ReadLabels(entry, options.label_max_len, &info);
+      SetImage(String(entry, "Image"), String(entry, "ImageID"), &info);
+      listed.push_back(std::move(info));
     }
-    return ids;
+    return listed;
   } catch (...) {
     SetError(error, "container list decode failed");
     return std::nullopt;

@@ -56,8 +56,12 @@ std::optional<EngineEvent> EventFromJson(const nlohmann::json& root);
 // malformed lines.
 std::optional<EngineEvent> EventFromLine(std::string_view line);
 
-// Ids from a list response (docker or libpod). `null` is an empty list.
-std::optional<std::vector<std::string>> IdsFromList(std::string_view text, std::string* error);
+// A list response (docker or libpod; `null` is an empty list): one record of
+// `type` per container with what the list says of it (ids, name, image,
+// labels, creation time, mounts), which stands in for the inspect when that
+// fails. Entries without an Id are skipped.
+std::optional<std::vector<ContainerInfo>> ListedContainers(std::string_view text, ContainerType type,
+                                                           const DecodeOptions& options, std::string* error);
 
 }  // namespace engine_decode
 }  // namespace libcontainer

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/container_text.h"
+
 namespace libcontainer::json_access {
 namespace {
 
@@ -34,6 +36,24 @@ int64_t ClampUnsigned(uint64_t value) {
   return value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
              ? std::numeric_limits<int64_t>::max()
              : static_cast<int64_t>(value);
+}
+
+bool TryParse(std::string_view text, Json* out, std::string* error) {
+  try {
+    if (error == nullptr) {
+      // No message wanted (event lines, which a broken engine may send by
+      // the hundred thousand): no exception to pay for either.
+      *out = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+      return !out->is_discarded();
+    }
+    *out = Json::parse(text.begin(), text.end());
+    return true;
+  } catch (const std::exception& e) {
+    SetError(error, std::string("malformed JSON: ") + e.what());
+  } catch (...) {
+    SetError(error, "malformed JSON");
+  }
+  return false;
 }
 
 }  // namespace
@@ -120,14 +140,15 @@ bool ParseDocument(std::string_view text, Json* out, std::string* error) {
     SetError(error, "JSON nested too deeply");
     return false;
   }
-  try {
-    *out = Json::parse(text.begin(), text.end());
-    return true;
-  } catch (const std::exception& e) {
-    SetError(error, std::string("malformed JSON: ") + e.what());
-  } catch (...) {
-    SetError(error, "malformed JSON");
-  }
+  std::string first_error;
+  if (TryParse(text, out, &first_error)) return true;
+  // Engines store label values (and names) as given: one byte that is not
+  // UTF-8 would otherwise cost the whole document, and with it the container
+  // (or every container of a list). Parsed again with such bytes replaced by
+  // U+FFFD, the rest is kept; if that fails too, the first error says why.
+  std::string replaced;
+  if (ReplaceInvalidUtf8(text, &replaced) && TryParse(replaced, out, nullptr)) return true;
+  SetError(error, std::move(first_error));
   return false;
 }
 

@@ -73,6 +73,7 @@ class ContainerdSession final : public EngineSession {
       stream.Abandon();
       return socket_ + ": cannot list namespaces: " + DescribeStatus(status);
     }
+    watcher_.Answered(*this);
     size_t count = 0;
     for (const std::string& ns : namespaces) {
       std::vector<containers_v1::Container> containers;

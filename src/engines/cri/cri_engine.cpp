@@ -39,6 +39,7 @@ class CriSession final : public EngineSession {
     cri::VersionResponse version;
     const grpc::Status status = client_.Version(&version);
     if (!status.ok()) return socket_ + ": " + DescribeStatus(status);
+    watcher_.Answered(*this);
     {
       std::lock_guard lock(mu_);
       runtime_name_ = version.runtime_name();

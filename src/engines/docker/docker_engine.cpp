@@ -61,7 +61,8 @@ class DockerDialect final : public HttpEngineDialect {
     // Best effort: a failure leaves those fields as the name gave them.
     const std::string& image = info->image_id.empty() ? info->image : info->image_id;
     if (!image.empty()) {
-      EngineHttp::Result image_result = http.Get(std::string(prefix) + "/images/" + image + "/json");
+      EngineHttp::Result image_result =
+          http.Get(std::string(prefix) + "/images/" + image + "/json", kMaxContainerDocumentBytes);
       if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
       if (image_result.ok()) ApplyDockerImageInspect(image_result.body, info);
     }

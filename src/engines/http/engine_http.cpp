@@ -1,6 +1,5 @@
 #include "engines/http/engine_http.h"
 
-#include <cstdlib>
 #include <utility>
 
 #include "engines/common/docker_api.h"
@@ -8,12 +7,8 @@
 namespace libcontainer {
 namespace {
 
-// UnixHttpClient reports a non-2xx stream as "<request>: HTTP <status>: <body>".
-long StatusFromStreamError(const std::string& error) {  // NOLINT(runtime/int)
-  const size_t at = error.find(": HTTP ");
-  if (at == std::string::npos) return 0;
-  return std::strtol(error.c_str() + at + 7, nullptr, 10);
-}
+// An HTTP error body is only quoted in the error message; keep it short.
+constexpr size_t kQuotedErrorBodyBytes = 4096;
 
 }  // namespace
 
@@ -21,39 +16,42 @@ EngineHttp::EngineHttp(std::string socket_path, const std::atomic<bool>& stop,
                        std::chrono::milliseconds deadline)
     : client_(std::move(socket_path)), stop_(&stop), deadline_(deadline) {}
 
-EngineHttp::Result EngineHttp::Get(std::string_view path) {
+EngineHttp::Result EngineHttp::Get(std::string_view path, size_t max_body_bytes) {
   Result result;
-  // JSON strings cannot hold raw newlines, so re-joining the lines gives back
-  // an equivalent document.
-  auto on_line = [&result](std::string_view line) {
-    if (!result.body.empty()) result.body += '\n';
-    result.body.append(line);
-  };
-  const auto end = client_.Stream(path, on_line, *stop_, deadline_, deadline_, &result.error);
-  switch (end) {
-    case UnixHttpClient::StreamEnd::kServerClosed:
-      // An error here means the body was cut short.
-      result.outcome = result.error.empty() ? Result::Outcome::kOk : Result::Outcome::kUnreachable;
-      break;
-    case UnixHttpClient::StreamEnd::kStopped:
-      result.outcome = Result::Outcome::kStopped;
-      break;
-    case UnixHttpClient::StreamEnd::kHttpError:
-      result.outcome = Result::Outcome::kHttpError;
-      result.status = StatusFromStreamError(result.error);
-      break;
-    case UnixHttpClient::StreamEnd::kError:
-    case UnixHttpClient::StreamEnd::kIdleTimeout:
-      result.outcome = Result::Outcome::kUnreachable;
-      break;
+  client_.set_max_body_bytes(max_body_bytes);
+  std::optional<HttpResponse> response = client_.Get(path, deadline_, &result.error, stop_);
+  if (!response) {
+    switch (client_.last_failure()) {
+      case UnixHttpClient::Failure::kStopped:
+        result.outcome = Result::Outcome::kStopped;
+        break;
+      case UnixHttpClient::Failure::kTooLarge:
+        result.outcome = Result::Outcome::kTooLarge;
+        break;
+      case UnixHttpClient::Failure::kNone:
+      case UnixHttpClient::Failure::kTransport:
+      case UnixHttpClient::Failure::kTimedOut:
+        result.outcome = Result::Outcome::kUnreachable;
+        break;
+    }
+    return result;
   }
-  if (!result.ok()) result.body.clear();
+  if (response->status < 200 || response->status >= 300) {
+    result.outcome = Result::Outcome::kHttpError;
+    result.status = response->status;
+    result.error = client_.Describe("GET", path) + ": HTTP " + std::to_string(response->status) + ": " +
+                   response->body.substr(0, kQuotedErrorBodyBytes);
+    return result;
+  }
+  result.outcome = Result::Outcome::kOk;
+  result.body = std::move(response->body);
   return result;
 }
 
 UnixHttpClient::StreamEnd EngineHttp::Stream(std::string_view path,
                                              const std::function<void(std::string_view)>& on_line,
                                              std::string* error) {
+  client_.set_max_body_bytes(kMaxContainerDocumentBytes);
   return client_.Stream(path, on_line, *stop_, deadline_, std::chrono::milliseconds{0}, error);
 }
 
@@ -64,6 +62,8 @@ InspectOutcome InspectOutcomeOf(const EngineHttp::Result& result, std::string* e
       return InspectOutcome::kFound;
     case EngineHttp::Result::Outcome::kHttpError:
       return result.status == 404 ? InspectOutcome::kNotFound : InspectOutcome::kBadResponse;
+    case EngineHttp::Result::Outcome::kTooLarge:
+      return InspectOutcome::kBadResponse;
     case EngineHttp::Result::Outcome::kUnreachable:
       return InspectOutcome::kUnreachable;
     case EngineHttp::Result::Outcome::kStopped:
@@ -85,7 +85,8 @@ InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::
                                 std::string* error) {
   const std::string base = std::string(prefix) + "/containers/";
   EngineHttp::Result result =
-      http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""));
+      http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""),
+               kMaxContainerDocumentBytes);
   if (!result.ok()) return InspectOutcomeOf(result, error);
   std::optional<ContainerInfo> decoded = decode(result.body, options, error);
   if (!decoded) {
@@ -93,7 +94,8 @@ InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::
     return InspectOutcome::kBadResponse;
   }
   if (const auto other = DockerNetworkModeContainer(result.body)) {
-    EngineHttp::Result other_result = http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json");
+    EngineHttp::Result other_result =
+        http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json", kMaxContainerDocumentBytes);
     if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
     if (other_result.ok()) {
       if (auto other_info = decode(other_result.body, options, nullptr)) decoded->ip = other_info->ip;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -18,13 +19,20 @@
 
 namespace libcontainer {
 
-// GET over a unix socket that a stop flag interrupts. Built on
-// UnixHttpClient::Stream (which polls the flag) rather than Get, so a hung
-// engine never delays Stop() by a whole request deadline.
+// The largest document about one container an engine may send us: its
+// inspect (or its image's), or one line of the events stream. Engines send a
+// few KiB, a few hundred with Kubernetes annotations among the labels; far
+// more is an engine gone wrong (or not an engine), and is refused before it
+// costs the host its memory. Lists are bounded by the client's larger default.
+inline constexpr size_t kMaxContainerDocumentBytes = size_t{16} << 20;
+
+// GET over a unix socket that a stop flag interrupts, so a hung engine never
+// delays Stop() by a whole request deadline.
 class EngineHttp {
  public:
   struct Result {
-    enum class Outcome { kOk, kHttpError, kUnreachable, kStopped };
+    // kTooLarge: the body was over the cap (a bad answer, not worth asking again).
+    enum class Outcome { kOk, kHttpError, kUnreachable, kTooLarge, kStopped };
     Outcome outcome = Outcome::kUnreachable;
     long status = 0;  // NOLINT(runtime/int): for kHttpError, 0 if unknown
     std::string body;
@@ -34,9 +42,11 @@ class EngineHttp {
 
   EngineHttp(std::string socket_path, const std::atomic<bool>& stop, std::chrono::milliseconds deadline);
 
-  // The deadline covers the response headers and every gap between bytes.
-  Result Get(std::string_view path);
-  // Follows a long-lived GET (no idle timeout: event streams have no heartbeat).
+  // The deadline covers the whole request, from connecting to the last byte
+  // of the body, which may be `max_body_bytes` long at most.
+  Result Get(std::string_view path, size_t max_body_bytes = UnixHttpClient::kDefaultMaxBodyBytes);
+  // Follows a long-lived GET (no idle timeout: event streams have no
+  // heartbeat); its lines may be kMaxContainerDocumentBytes long at most.
   UnixHttpClient::StreamEnd Stream(std::string_view path,
                                    const std::function<void(std::string_view)>& on_line, std::string* error);
 

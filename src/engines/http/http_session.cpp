@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/container_text.h"
 #include "engines/common/docker_api.h"
 
 namespace libcontainer {
@@ -13,9 +14,11 @@ namespace {
 // Engine text quoted in log lines is cut to this length.
 constexpr size_t kMaxQuotedBytes = 200;
 
+// Engine text in a log line: cut short, and made safe for the host's log
+// (a NUL would end the line there).
 std::string Quote(std::string_view text) {
-  if (text.size() <= kMaxQuotedBytes) return std::string(text);
-  return std::string(text.substr(0, kMaxQuotedBytes)) + "...";
+  if (text.size() <= kMaxQuotedBytes) return CleanText(text);
+  return CleanText(text.substr(0, kMaxQuotedBytes)) + "...";
 }
 
 }  // namespace
@@ -25,7 +28,9 @@ HttpSession::HttpSession(std::string socket, const HttpEngineDialect& dialect, E
       dialect_(dialect),
       watcher_(watcher),
       http_(socket_, cancelled_, watcher.timing().request_deadline),
-      events_(socket_, cancelled_, watcher.timing().request_deadline) {
+      events_(socket_, cancelled_, watcher.timing().request_deadline),
+      malformed_warning_(watcher.logger(), std::string(watcher.name()), "malformed events from " + socket_,
+                         watcher.timing().repeated_warning_interval) {
   const size_t workers = std::max<size_t>(watcher.timing().inspect_workers, 1);
   for (size_t i = 0; i < workers; ++i) {
     worker_http_.push_back(
@@ -36,6 +41,7 @@ HttpSession::HttpSession(std::string socket, const HttpEngineDialect& dialect, E
 std::string HttpSession::Follow(const std::function<void(std::string_view summary)>& listed) {
   EngineHttp::Result result = http_.Get("/_ping");
   if (!result.ok()) return result.error;
+  watcher_.Answered(*this);
   result = http_.Get("/version");
   if (!result.ok()) return result.error;
   std::string prefix, version, error;
@@ -55,34 +61,20 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
       1;
   result = http_.Get(dialect_.ListPath(prefix));
   if (!result.ok()) return result.error;
-  auto ids = engine_decode::IdsFromList(result.body, &error);
-  if (!ids) return socket_ + ": malformed container list: " + error;
-  // Inspected here rather than by the inspect workers, so that the socket
-  // counts as listed (WaitForInitialList) once every container is reported.
-  for (const std::string& id : *ids) {
-    ContainerInfo info;
-    switch (const InspectOutcome outcome = dialect_.Inspect(http_, prefix, id, &info, &error)) {
-      case InspectOutcome::kFound:
-        watcher_.Report(info);
-        break;
-      case InspectOutcome::kStopped:
-        return "";
-      case InspectOutcome::kUnreachable:
-        return error;
-      case InspectOutcome::kNotFound:
-      case InspectOutcome::kBadResponse:
-        watcher_.InspectFailed(id, outcome, Quote(error));
-        break;
-    }
-  }
+  const auto containers =
+      engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &error);
+  if (!containers) return socket_ + ": malformed container list: " + error;
+  if (!ReportListed(prefix, *containers)) return "";
 
   // Before the socket counts as connected: whatever the dialect sets up
   // (podman's events log) is in place once it does.
   dialect_.Connected(http_, socket_, prefix);
-  listed("API " + version + ", " + std::to_string(ids->size()) + " containers listed");
+  listed("API " + version + ", " + std::to_string(containers->size()) + " containers listed");
 
   const auto end = events_.Stream(
       dialect_.EventsPath(prefix, since), [&](std::string_view line) { HandleLine(prefix, line); }, &error);
+  // A flood ends its count with the stream that carried it.
+  malformed_warning_.Flush();
   switch (end) {
     case UnixHttpClient::StreamEnd::kStopped:
       return "";
@@ -93,25 +85,71 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
   }
 }
 
+// Inspected here rather than by the inspect workers, so that the socket
+// counts as listed (WaitForInitialList) once every container is reported. An
+// inspect the engine does not answer (it restarted; under load it held the
+// answer past the deadline) must neither lose its container nor end the
+// listing: ended, the attempt counted as done with the rest unreported, and
+// a capture could start without them. So from then on the containers left
+// are reported from what the list says and inspected again by the inspect
+// workers, and the listing goes on without waiting a deadline per container.
+bool HttpSession::ReportListed(const std::string& prefix, const std::vector<ContainerInfo>& listed) {
+  bool in_background = false;
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const ContainerInfo& entry = listed[i];
+    if (!in_background) {
+      ContainerInfo info;
+      std::string error;
+      const InspectOutcome outcome = dialect_.Inspect(http_, prefix, entry.full_id, &info, &error);
+      if (outcome == InspectOutcome::kFound) {
+        watcher_.Report(info);
+        continue;
+      }
+      if (outcome == InspectOutcome::kStopped) return false;
+      if (outcome != InspectOutcome::kUnreachable) {
+        watcher_.InspectFailed(entry.full_id, outcome, Quote(error));
+        // Gone since the list: nothing to report. A bad answer (malformed,
+        // too large) will not get better: the list's facts are all we have.
+        if (outcome == InspectOutcome::kBadResponse) watcher_.Report(entry);
+        continue;
+      }
+      in_background = true;
+      watcher_.logger().Warning(std::string(watcher_.name()) + ": cannot inspect " + entry.full_id +
+                                " while listing " + socket_ + ": " + error + "; reporting it and the " +
+                                std::to_string(listed.size() - i - 1) +
+                                " containers listed after it from the list, and inspecting them in the "
+                                "background");
+    }
+    watcher_.Report(entry);
+    watcher_.InspectLater(entry.full_id, InspectOnWorker(prefix, entry.full_id));
+  }
+  return true;
+}
+
 void HttpSession::HandleLine(const std::string& prefix, std::string_view line) {
   const std::optional<EngineEvent> event = dialect_.DecodeEvent(line);
   if (!event) {
     // Non-container events decode to nothing too; only bad JSON is news.
     if (!nlohmann::json::accept(line)) {
-      watcher_.logger().Warning(std::string(watcher_.name()) + ": skipping malformed event from " + socket_ +
-                                ": " + Quote(line));
+      watcher_.CountMalformedEvent();
+      malformed_warning_.Note([&] {
+        return std::string(watcher_.name()) + ": skipping malformed event from " + socket_ + ": " +
+               Quote(line);
+      });
     }
     return;
   }
   if (event->id.empty()) return;
   watcher_.CountEvent();
-  watcher_.HandleEvent(
-      *event, dialect_.type(), "on " + socket_,
-      [this, prefix, id = event->id](size_t worker, ContainerInfo* info, std::string* error) {
-        const InspectOutcome outcome = dialect_.Inspect(*worker_http_[worker], prefix, id, info, error);
-        if (outcome == InspectOutcome::kBadResponse) *error = Quote(*error);
-        return outcome;
-      });
+  watcher_.HandleEvent(*event, dialect_.type(), "on " + socket_, InspectOnWorker(prefix, event->id));
+}
+
+EngineWatcher::InspectAttempt HttpSession::InspectOnWorker(const std::string& prefix, const std::string& id) {
+  return [this, prefix, id](size_t worker, ContainerInfo* info, std::string* error) {
+    const InspectOutcome outcome = dialect_.Inspect(*worker_http_[worker], prefix, id, info, error);
+    if (outcome == InspectOutcome::kBadResponse) *error = Quote(*error);
+    return outcome;
+  };
 }
 
 InspectOutcome HttpSession::Lookup(const std::string& id, size_t worker, ContainerInfo* info,
@@ -121,9 +159,7 @@ InspectOutcome HttpSession::Lookup(const std::string& id, size_t worker, Contain
     std::lock_guard lock(mu_);
     prefix = prefix_;
   }
-  const InspectOutcome outcome = dialect_.Inspect(*worker_http_[worker], prefix, id, info, error);
-  if (outcome == InspectOutcome::kBadResponse) *error = Quote(*error);
-  return outcome;
+  return InspectOnWorker(prefix, id)(worker, info, error);
 }
 
 }  // namespace libcontainer

@@ -17,6 +17,7 @@
 #include "engines/engine_watcher.h"
 #include "engines/http/engine_http.h"
 #include "engines/http/http_dialect.h"
+#include "engines/repeated_warning.h"
 
 namespace libcontainer {
 
@@ -32,7 +33,11 @@ class HttpSession final : public EngineSession {
                         std::string* error) override;
 
  private:
+  // Reports the containers of a list; false once stopping.
+  bool ReportListed(const std::string& prefix, const std::vector<ContainerInfo>& listed);
   void HandleLine(const std::string& prefix, std::string_view line);
+  // One inspect of `id` on the inspect worker the attempt is given.
+  EngineWatcher::InspectAttempt InspectOnWorker(const std::string& prefix, const std::string& id);
 
   const std::string socket_;
   const HttpEngineDialect& dialect_;
@@ -43,6 +48,8 @@ class HttpSession final : public EngineSession {
   EngineHttp events_;  // the session thread's: the events stream
   // One per inspect worker, each used by that worker's thread alone.
   std::vector<std::unique_ptr<EngineHttp>> worker_http_;
+  // The session thread's: lines of the events stream that are not JSON.
+  RepeatedWarning malformed_warning_;
 
   std::mutex mu_;
   std::string prefix_;  // guarded by mu_; the negotiated path prefix

@@ -167,26 +167,34 @@ std::string UnixHttpClient::Describe(const char* method, std::string_view path) 
 }
 
 std::optional<HttpResponse> UnixHttpClient::Get(std::string_view path, std::chrono::milliseconds deadline,
-                                                std::string* error) {
-  return Perform("GET", path, nullptr, deadline, error);
+                                                std::string* error, const std::atomic<bool>* stop) {
+  return Perform("GET", path, nullptr, deadline, stop, error);
 }
 
 std::optional<HttpResponse> UnixHttpClient::Post(std::string_view path, std::string_view json_body,
                                                  std::chrono::milliseconds deadline, std::string* error) {
-  return Perform("POST", path, &json_body, deadline, error);
+  return Perform("POST", path, &json_body, deadline, nullptr, error);
 }
 
 std::optional<HttpResponse> UnixHttpClient::Perform(const char* method, std::string_view path,
                                                     const std::string_view* json_body,
-                                                    std::chrono::milliseconds deadline, std::string* error) {
+                                                    std::chrono::milliseconds deadline,
+                                                    const std::atomic<bool>* stop, std::string* error) {
   UnixSocketConn& conn = Conn();
   const Clock::time_point until = Clock::now() + deadline;
-  auto fail = [&](const std::string& why) -> std::optional<HttpResponse> {
+  last_failure_ = Failure::kNone;
+  auto fail = [&](Failure failure, const std::string& why) -> std::optional<HttpResponse> {
     conn.Close();  // whatever state it is in, it is not at a message boundary
+    last_failure_ = failure;
     if (error) *error = Describe(method, path) + ": " + why;
     return std::nullopt;
   };
-  const std::string timed_out = "timed out after " + std::to_string(deadline.count()) + " ms";
+  // A wait cut short: by the deadline or by *stop.
+  auto cut = [&](Wait wait) {
+    return wait == Wait::kStopped
+               ? fail(Failure::kStopped, "stopped")
+               : fail(Failure::kTimedOut, "timed out after " + std::to_string(deadline.count()) + " ms");
+  };
 
   const auto request =
       MakeRequest(json_body != nullptr ? http::verb::post : http::verb::get, path, json_body);
@@ -194,38 +202,40 @@ std::optional<HttpResponse> UnixHttpClient::Perform(const char* method, std::str
   bool retried = false;
   while (true) {
     bool reused = false;
-    if (conn.Connect(socket_path_, until, nullptr, &ec, &reused) != Wait::kDone) return fail(timed_out);
-    if (ec) return fail("cannot connect: " + ec.message());
+    if (const Wait wait = conn.Connect(socket_path_, until, stop, &ec, &reused); wait != Wait::kDone) {
+      return cut(wait);
+    }
+    if (ec) return fail(Failure::kTransport, "cannot connect: " + ec.message());
     // The engine may close a kept-alive connection just as we send on it (the
     // poll in Connect missed it by a hair); nothing was answered, so one more
     // try on a new connection is what any HTTP client does.
     auto stale = [&] { return reused && !retried && IsServerGone(ec); };
 
     auto write = [&](auto handler) { http::async_write(conn.socket(), request, std::move(handler)); };
-    if (conn.Run(write, until, nullptr, &ec) != Wait::kDone) return fail(timed_out);
+    if (const Wait wait = conn.Run(write, until, stop, &ec); wait != Wait::kDone) return cut(wait);
     if (ec && stale()) {
       conn.Close();
       retried = true;
       continue;
     }
-    if (ec) return fail("cannot send the request: " + ec.message());
+    if (ec) return fail(Failure::kTransport, "cannot send the request: " + ec.message());
 
     http::response_parser<http::buffer_body> parser;
     parser.body_limit(kNoBodyLimit);
     auto read_header = [&](auto handler) {
       http::async_read_header(conn.socket(), conn.buffer(), parser, std::move(handler));
     };
-    if (conn.Run(read_header, until, nullptr, &ec) != Wait::kDone) return fail(timed_out);
+    if (const Wait wait = conn.Run(read_header, until, stop, &ec); wait != Wait::kDone) return cut(wait);
     if (ec == http::error::end_of_stream && stale()) {  // closed before a single byte came back
       conn.Close();
       retried = true;
       continue;
     }
-    if (ec) return fail(ec.message());
+    if (ec) return fail(Failure::kTransport, ec.message());
 
     const std::string too_big = "response body exceeds " + std::to_string(max_body_bytes_) + " bytes";
     const auto length = parser.content_length();
-    if (length && *length > max_body_bytes_) return fail(too_big);  // without reading it
+    if (length && *length > max_body_bytes_) return fail(Failure::kTooLarge, too_big);  // without reading it
     HttpResponse response;
     bool overflow = false;
     auto keep = [&](std::string_view piece) {
@@ -234,9 +244,11 @@ std::optional<HttpResponse> UnixHttpClient::Perform(const char* method, std::str
       return !overflow;
     };
     auto read_by = [until] { return until; };
-    if (ReadBody(conn, parser, nullptr, read_by, keep, &ec) != Wait::kDone) return fail(timed_out);
-    if (overflow) return fail(too_big);
-    if (ec) return fail(ec.message());
+    if (const Wait wait = ReadBody(conn, parser, stop, read_by, keep, &ec); wait != Wait::kDone) {
+      return cut(wait);
+    }
+    if (overflow) return fail(Failure::kTooLarge, too_big);
+    if (ec) return fail(Failure::kTransport, ec.message());
 
     response.status = parser.get().result_int();
     if (!parser.get().keep_alive()) conn.Close();

@@ -37,14 +37,22 @@ class UnixHttpClient {
   UnixHttpClient(const UnixHttpClient&) = delete;
   UnixHttpClient& operator=(const UnixHttpClient&) = delete;
 
-  // GET/POST with a deadline on the whole call (connect + response). nullopt +
-  // *error on transport failure, timeout, missing socket or a body over the
-  // cap; an HTTP error status is a response, not a failure. `path` starts with
-  // '/' and is already percent-encoded (see PercentEncode).
+  // Why the last Get or Post returned nullopt.
+  enum class Failure { kNone, kTransport, kTimedOut, kTooLarge, kStopped };
+
+  // GET/POST with a deadline on the whole call (connect + response), so an
+  // engine that answers a byte at a time cannot hold the caller longer than
+  // that. nullopt + *error on transport failure, timeout, missing socket, a
+  // body over the cap (refused unread when its Content-Length says so) or
+  // *stop turning true (checked at least every 100 ms; null: no stop flag);
+  // last_failure() says which. An HTTP error status is a response, not a
+  // failure. `path` starts with '/' and is already percent-encoded (see
+  // PercentEncode).
   std::optional<HttpResponse> Get(std::string_view path, std::chrono::milliseconds deadline,
-                                  std::string* error);
+                                  std::string* error, const std::atomic<bool>* stop = nullptr);
   std::optional<HttpResponse> Post(std::string_view path, std::string_view json_body,
                                    std::chrono::milliseconds deadline, std::string* error);
+  Failure last_failure() const { return last_failure_; }
 
   // Streams a long-lived GET (docker/podman /events): on_line is called for
   // every complete non-empty line of the body as it arrives (a trailing '\r'
@@ -72,15 +80,18 @@ class UnixHttpClient {
 
   static const char* StreamEndName(StreamEnd end);
 
+  // "GET <path> on unix socket <socket>", the start of every error message.
+  std::string Describe(const char* method, std::string_view path) const;
+
  private:
   std::optional<HttpResponse> Perform(const char* method, std::string_view path,
                                       const std::string_view* json_body, std::chrono::milliseconds deadline,
-                                      std::string* error);
-  std::string Describe(const char* method, std::string_view path) const;
+                                      const std::atomic<bool>* stop, std::string* error);
   UnixSocketConn& Conn();
 
   std::string socket_path_;
   size_t max_body_bytes_ = kDefaultMaxBodyBytes;
+  Failure last_failure_ = Failure::kNone;
   std::unique_ptr<UnixSocketConn> conn_;  // created lazily; not movable itself
 };
 
