@@ -25,6 +25,12 @@ constexpr EngineStat kEngineStats[] = {
     {"lookups", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookups; }},
     {"lookup_failures", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookup_failures; }},
     {"file_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.file_events; }},
+    {"inspects_queued", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.inspects_queued; }},
+    {"containers_known", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.containers_known; }},
+    {"events_remembered", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.events_remembered; }},
 };
 
 }  // namespace
