@@ -3,7 +3,7 @@
 // containers each (the scale-fake-engines helper, built from the recorded samples; CRI containers 10
 // per pod, whose sandboxes are listed too). tests/engines/scale_listing.h says what a run measures.
 //
-//   listing_scale_bench [--containers N]     N per engine, default 10000
+//   listing_scale_bench [--containers N] [--docker N] [--cri N]   N per engine, default 10000
 //
 // Reports: time from the engines' Start() until each engine's last listed container reached the
 // event thread; where containers made during the listing arrived; the event thread's calls meanwhile;
@@ -20,8 +20,12 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--containers" && i + 1 < argc) {
       options.docker = options.cri = std::atoi(argv[++i]);
+    } else if (arg == "--docker" && i + 1 < argc) {
+      options.docker = std::atoi(argv[++i]);
+    } else if (arg == "--cri" && i + 1 < argc) {
+      options.cri = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: %s [--containers N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--containers N] [--docker N] [--cri N]\n", argv[0]);
       return 2;
     }
   }

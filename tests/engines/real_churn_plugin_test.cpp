@@ -67,7 +67,10 @@ TEST_P(RealChurnPlugin, TheCacheFollowsTheContainersThatExist) {
     EXPECT_LE(r.peak.at("n_" + kind + "_events_remembered"), 1024u) << kind;
   }
   EXPECT_EQ(r.after.at("n_containers"), existing);
-  EXPECT_EQ(r.after.at("n_unknown_container_ids_pending"), r.before.at("n_unknown_container_ids_pending"));
+  // An id stays pending only for a container the parser saw but no engine ever reported (it lived
+  // and went while its engine was not followed), so that it is not asked again: bounded (4096).
+  EXPECT_LE(r.after.at("n_unknown_container_ids_pending"),
+            r.before.at("n_unknown_container_ids_pending") + r.unseen.size());
   if (!options.restarts) {
     EXPECT_EQ(r.after.at("n_containers"), r.before.at("n_containers"));
   }

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <vector>
 
 #include "host/event_builder.h"
@@ -116,14 +117,15 @@ class Arrivals {
  public:
   Arrivals(int docker, int cri) : docker_(docker + 1), cri_(cri + 1), pods_(cri / 10 + 2) {}
 
-  // The container a delivered `container` event is of: (engine letter, number), or ('\0', 0).
+  // The container a delivered `container` event is of: (engine letter, number), or ('\0', 0). Found
+  // in the payload's text rather than by parsing it: this runs on the event thread being measured.
   static std::pair<char, int> Of(const std::vector<uint8_t>& event) {
     const auto decoded = ev::DecodeAsyncEvent(event);
     if (!decoded || decoded->name != "container") return {'\0', 0};
-    const auto doc = nlohmann::json::parse(decoded->data.c_str(), nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object() || !doc.contains("container") || !doc["container"].is_object()) return {'\0', 0};
-    const std::string id = doc["container"].value("full_id", "");
-    if (id.size() != 64) return {'\0', 0};
+    static constexpr std::string_view kKey = "\"full_id\":\"";
+    const size_t at = decoded->data.find(kKey);
+    if (at == std::string::npos || decoded->data.size() < at + kKey.size() + 64) return {'\0', 0};
+    const std::string id = decoded->data.substr(at + kKey.size(), 64);
     return {id[0], static_cast<int>(std::strtol(id.substr(1, 11).c_str(), nullptr, 16))};
   }
 
