@@ -286,6 +286,13 @@ InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,
 }
 
 void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error) {
+  // A listed container that did not answer, or answered something unusable,
+  // counts as listed all the same: only "not found" says it went away.
+  if (outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kBadResponse) {
+    if (Slot* slot = CallingSlot(); slot != nullptr && slot->listing) {
+      slot->listed.try_emplace(std::string(id), ContainerType::kUnknown);
+    }
+  }
   switch (outcome) {
     case InspectOutcome::kFound:
     case InspectOutcome::kStopped:
@@ -303,10 +310,6 @@ void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, c
       logger_.Warning(options_.name + ": cannot inspect " + std::string(id) + ": " + error);
       return;
     case InspectOutcome::kBadResponse:
-      // Listed all the same: an unusable answer does not say it went away.
-      if (Slot* slot = CallingSlot(); slot != nullptr && slot->listing) {
-        slot->listed.try_emplace(std::string(id), ContainerType::kUnknown);
-      }
       counters_.inspect_errors.fetch_add(1);
       logger_.Warning(options_.name + ": skipping container " + std::string(id) + ": " + error);
       return;

@@ -57,11 +57,13 @@ class DockerGoneWhileDownTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // A daemon life with `ids`; the previous one is gone first.
-  void StartDaemon(const std::vector<std::string>& ids) {
+  // A daemon life with `ids` (and `unreadable`, listed but inspected as garbage); the previous one
+  // is gone first.
+  void StartDaemon(const std::vector<std::string>& ids, const std::vector<std::string>& unreadable = {}) {
     server_.reset();
     fake_ = std::make_unique<FakeEngine>(FakeEngine::kDockerVersion);
     for (const auto& id : ids) fake_->SetContainer(id, DockerInspect(id));
+    for (const auto& id : unreadable) fake_->SetContainer(id, "{not json");
     server_ = std::make_unique<FakeHttpServer>(fake_->Handler());
     std::filesystem::remove(link_);
     std::filesystem::create_symlink(server_->socket_path(), link_);
@@ -114,6 +116,30 @@ TEST_F(DockerGoneWhileDownTest, TheNewListingReportsWhatWentAwayWhileTheDaemonWa
   ASSERT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
   ASSERT_TRUE(WaitFor([&] { return sink_.CountAdded(Id("c5")) >= 2; }));
   EXPECT_EQ(sink_.removed().size(), removals);
+}
+
+TEST_F(DockerGoneWhileDownTest, AListedContainerWithAnUnusableInspectIsNotReportedRemoved) {
+  StartDaemon({Id("c1"), Id("c2")});
+  engine_ =
+      std::make_unique<DockerEngine>(std::vector<std::string>{link_}, PluginConfig{}, logger_, FastTiming());
+  engine_->Start(sink_);
+  ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
+  ASSERT_TRUE(sink_.Added(Id("c2")).has_value());
+  server_.reset();
+  ASSERT_TRUE(WaitFor([&] { return !engine_->stats().connected; }));
+  // Back with c2 still listed, but its inspect unusable: that says nothing of it going away.
+  StartDaemon({Id("c1")}, {Id("c2")});
+  ASSERT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return logger_.Contains(LogLevel::kWarning, "skipping container " + Id("c2")); }));
+  EXPECT_EQ(Removals(sink_, Id("c2")), 0u);
+  EXPECT_EQ(engine_->stats().containers_known, 2u);
+  // Gone for real at the next listing.
+  server_.reset();
+  ASSERT_TRUE(WaitFor([&] { return !engine_->stats().connected; }));
+  StartDaemon({Id("c1")});
+  ASSERT_TRUE(WaitFor([&] { return Removals(sink_, Id("c2")) == 1; }));
+  EXPECT_EQ(Removals(sink_, Id("c1")), 0u);
 }
 
 TEST(ContainerdGoneWhileDownTest, TheNewListingReportsWhatWentAwayWhileTheDaemonWasDown) {
