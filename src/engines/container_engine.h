@@ -38,6 +38,13 @@ class ContainerEngine {
     // on its socket, sending garbage); skipped, and logged at most once per
     // EngineTiming::repeated_warning_interval.
     uint64_t malformed_events = 0;
+    // Gauges of what the watcher holds, which must follow the containers that
+    // exist rather than grow with churn: inspects and lookups queued or in
+    // flight; containers its sockets showed and have not removed; events
+    // remembered so that a second copy is handled once (bounded).
+    uint64_t inspects_queued = 0;
+    uint64_t containers_known = 0;
+    uint64_t events_remembered = 0;
     // Why sockets are not connected, one "; "-separated reason per socket
     // that is down (each names its socket), for operators.
     std::string last_error;

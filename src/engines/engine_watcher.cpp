@@ -17,6 +17,10 @@ bool HasLabelOver(const ContainerInfo& info, uint32_t max_len) {
                      [max_len](const auto& label) { return label.second.size() > max_len; });
 }
 
+// The watcher and slot whose session runs on this thread (see CallingSlot).
+thread_local const void* t_session_watcher = nullptr;
+thread_local void* t_session_slot = nullptr;
+
 }  // namespace
 
 EngineWatcher::EngineWatcher(Options options, std::vector<std::string> sockets, const PluginConfig& config,
@@ -114,6 +118,9 @@ bool EngineWatcher::WaitForInitialList(std::chrono::milliseconds timeout) {
 ContainerEngine::Stats EngineWatcher::stats() const {
   ContainerEngine::Stats stats;
   counters_.CopyTo(&stats);
+  stats.inspects_queued = pipeline_.queued();
+  stats.containers_known = shown_.size();
+  stats.events_remembered = handled_.size();
   std::lock_guard lock(mu_);
   for (const auto& slot : slots_) {
     if (slot->connected.load()) {
@@ -126,9 +133,12 @@ ContainerEngine::Stats EngineWatcher::stats() const {
 }
 
 void EngineWatcher::RunSession(Slot& slot) {
+  t_session_watcher = this;
+  t_session_slot = &slot;
   EngineSession& session = *slot.session;
   ReconnectPolicy policy(options_.name, logger_, timing_, counters_);
   auto listed = [&](std::string_view summary) {
+    ReportGoneWhileDown(slot);
     policy.Connected(session.socket() + " (" + std::string(summary) + ")");
     slot.connected.store(true);
     {
@@ -142,7 +152,11 @@ void EngineWatcher::RunSession(Slot& slot) {
       std::lock_guard lock(mu_);
       slot.answered = false;
     }
+    slot.listing = true;
     const std::string error = session.Follow(listed);
+    // A listing cut short says nothing about what went away.
+    slot.listing = false;
+    slot.listed = {};
     if (stop_.load()) break;
     bool listing_over = true;
     {
@@ -164,7 +178,36 @@ void EngineWatcher::RunSession(Slot& slot) {
   slot.connected.store(false);
 }
 
+EngineWatcher::Slot* EngineWatcher::CallingSlot() const {
+  return t_session_watcher == this ? static_cast<Slot*>(t_session_slot) : nullptr;
+}
+
+void EngineWatcher::Credit(Slot& slot, const std::string& id, ContainerType type) {
+  if (id.empty()) return;
+  if (slot.listing) {
+    slot.listed.insert_or_assign(id, type);
+  } else {
+    shown_.Shown(&slot, id, type);
+  }
+}
+
+void EngineWatcher::ReportGoneWhileDown(Slot& slot) {
+  const std::vector<SocketContainers::Gone> gone = shown_.Relisted(&slot, slot.listed);
+  slot.listing = false;
+  slot.listed = {};
+  if (gone.empty()) return;
+  logger_.Info(options_.name + ": " + std::to_string(gone.size()) + " containers went away while " +
+               slot.session->socket() + " was not followed; reporting their removal");
+  for (const auto& container : gone) {
+    EngineEvent removed;
+    removed.kind = EngineEvent::Kind::kRemove;
+    removed.id = container.id;
+    HandleEvent(removed, container.type, "(gone from the new listing)", nullptr);
+  }
+}
+
 void EngineWatcher::Report(const ContainerInfo& info) {
+  if (Slot* slot = CallingSlot(); slot != nullptr) Credit(*slot, info.full_id, info.type);
   policy_sink_.OnContainer(info);
 }
 
@@ -178,6 +221,8 @@ bool EngineWatcher::HandleEvent(const EngineEvent& event, ContainerType type, st
   switch (event.kind) {
     case EngineEvent::Kind::kCreate:
     case EngineEvent::Kind::kStart: {
+      // From a session's own stream: its socket has the container.
+      if (Slot* slot = CallingSlot(); slot != nullptr) Credit(*slot, event.id, type);
       const uint32_t hook = event.kind == EngineEvent::Kind::kCreate ? kHookCreate : kHookStart;
       if ((hooks_ & hook) == 0) return false;
       if (options_.deduplicate_events && !handled_.Claim(event)) return false;
@@ -191,6 +236,7 @@ bool EngineWatcher::HandleEvent(const EngineEvent& event, ContainerType type, st
       return true;
     }
     case EngineEvent::Kind::kRemove: {
+      shown_.Removed(event.id);
       if (options_.deduplicate_events && !handled_.Claim(event)) return false;
       ContainerInfo removed;
       removed.type = type;
@@ -271,6 +317,13 @@ void EngineWatcher::Answered(const EngineSession& session) {
 void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error,
                                   bool quiet) {
   const LogLevel warning = quiet ? LogLevel::kDebug : LogLevel::kWarning;
+  // A listed container that did not answer, or answered something unusable,
+  // counts as listed all the same: only "not found" says it went away.
+  if (outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kBadResponse) {
+    if (Slot* slot = CallingSlot(); slot != nullptr && slot->listing) {
+      slot->listed.try_emplace(std::string(id), ContainerType::kUnknown);
+    }
+  }
   switch (outcome) {
     case InspectOutcome::kFound:
     case InspectOutcome::kStopped:
@@ -305,21 +358,23 @@ void EngineWatcher::RequestLookup(std::string_view id) {
   pipeline_.Lookup(id);
 }
 
-std::vector<EngineSession*> EngineWatcher::ConnectedSessions() const {
+std::vector<EngineWatcher::Slot*> EngineWatcher::ConnectedSlots() const {
   std::lock_guard lock(mu_);
-  std::vector<EngineSession*> sessions;
+  std::vector<Slot*> slots;
   for (const auto& slot : slots_) {
-    if (slot->connected.load()) sessions.push_back(slot->session.get());
+    if (slot->connected.load()) slots.push_back(slot.get());
   }
-  return sessions;
+  return slots;
 }
 
 std::optional<ContainerInfo> EngineWatcher::LookUp(const std::string& id, size_t worker) {
-  for (EngineSession* session : ConnectedSessions()) {
+  for (Slot* slot : ConnectedSlots()) {
     ContainerInfo info;
     std::string error;
-    switch (session->Lookup(id, worker, &info, &error)) {
+    switch (slot->session->Lookup(id, worker, &info, &error)) {
       case InspectOutcome::kFound:
+        // Not on the slot's thread: owned from now on, whatever its listing.
+        shown_.Shown(slot, info.full_id, info.type);
         return info;
       case InspectOutcome::kStopped:
         return std::nullopt;

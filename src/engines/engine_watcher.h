@@ -8,7 +8,10 @@
 //   inspect, and lookups asked for by the plugin;
 // - the record policy, in HandleEvent() and Report(): which events the hooks
 //   want, an event delivered by two paths handled once, what an event says
-//   reported at once, the label length rule, removal records.
+//   reported at once, the label length rule, removal records;
+// - which socket showed which container (SocketContainers), so that a socket
+//   listing again after an outage reports the removal of what went away while
+//   it was down.
 // An engine is this class plus the session it makes for a socket
 // (MakeSession); podman adds its rootless sockets and events logs.
 #pragma once
@@ -24,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/container_info.h"
@@ -37,6 +41,7 @@
 #include "engines/engine_timing.h"
 #include "engines/handled_events.h"
 #include "engines/inspect_pipeline.h"
+#include "engines/socket_containers.h"
 
 namespace libcontainer {
 
@@ -84,7 +89,7 @@ class EngineWatcher : public ContainerEngine {
   bool stopping() const { return stop_.load(); }
   // Sleeps unless stopping; false once Stop() was called.
   bool SleepUnlessStopped(std::chrono::milliseconds duration);
-  // A container the session listed or inspected itself.
+  // A container the session listed or inspected itself (on its own thread).
   void Report(const ContainerInfo& info);
   // An engine event read from a stream (`source` says where, for the log).
   // By kind: a create or start the hooks want is reported from what the
@@ -135,12 +140,28 @@ class EngineWatcher : public ContainerEngine {
     bool answered = false;               // guarded by mu_; see Answered()
     bool listing_retried = false;        // guarded by mu_; the one more attempt was given
     std::string last_error;              // guarded by mu_; why it is down
+    // The session thread's own: true from the start of a Follow() until its
+    // listing is done, and what that listing found (kUnknown: there, but its
+    // answer was unusable).
+    bool listing = false;
+    std::unordered_map<std::string, ContainerType> listed;
   };
 
   void StartSessionLocked(const std::string& socket);
   void RunSession(Slot& slot);
   void MarkInitialDone(Slot& slot);
-  std::vector<EngineSession*> ConnectedSessions() const;
+  // The slot whose session runs on the calling thread, nullptr on any other
+  // thread (inspect workers, events logs): sessions report on their own
+  // thread, so what they show is credited to their socket without each
+  // session passing it along.
+  Slot* CallingSlot() const;
+  // `slot`'s socket showed container `id`: part of its listing while it
+  // lists, else owned by it from now on.
+  void Credit(Slot& slot, const std::string& id, ContainerType type);
+  // The listing of `slot` is done: reports the removal of every container its
+  // socket showed before and no longer lists.
+  void ReportGoneWhileDown(Slot& slot);
+  std::vector<Slot*> ConnectedSlots() const;
   // One attempt at `id` through every connected socket.
   std::optional<ContainerInfo> LookUp(const std::string& id, size_t worker);
   // Reports what an event says (name, image, labels) before the inspect,
@@ -178,6 +199,7 @@ class EngineWatcher : public ContainerEngine {
   std::atomic<bool> stop_{false};
   EngineCounters counters_;
   HandledEvents handled_;
+  SocketContainers shown_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stop, initial-list progress

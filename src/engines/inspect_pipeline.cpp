@@ -183,4 +183,9 @@ void InspectPipeline::Removed(const ContainerInfo& removed) {
   sink_->OnContainerRemoved(removed);
 }
 
+size_t InspectPipeline::queued() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
 }  // namespace libcontainer

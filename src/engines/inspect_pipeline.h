@@ -74,6 +74,8 @@ class InspectPipeline {
   // Reports `removed` to the sink, and drops whatever is queued or in flight
   // for its id (or a prefix of it).
   void Removed(const ContainerInfo& removed);
+  // Ids queued or in flight, lookups included.
+  size_t queued() const;
 
  private:
   struct Entry {
@@ -106,7 +108,7 @@ class InspectPipeline {
   // the same container reach it in the order they were decided. Taken before
   // mu_.
   std::mutex report_mu_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   bool started_ = false;
   bool stopping_ = false;

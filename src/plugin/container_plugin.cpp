@@ -77,6 +77,7 @@ void ContainerPlugin::AddMetrics() {
            {"n_container_lookups_hit", kCounter, [this] { return resolver_.lookups_hit(); }},
            {"n_container_lookups_miss", kCounter, [this] { return resolver_.lookups_miss(); }},
            {"n_unknown_container_ids", kCounter, [this] { return store_.unknown_ids(); }},
+           {"n_unknown_container_ids_pending", kGauge, [this] { return store_.pending_unknown_ids(); }},
            {"n_malformed_events", kCounter, [this] { return malformed_events_.value(); }},
            {"n_async_events_emitted", kCounter, [this] { return emitter_.emitted(); }},
        }) {

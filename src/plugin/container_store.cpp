@@ -32,10 +32,14 @@ ContainerStore::ContainerStore(const StaticContainerConfig& static_container) {
 
 void ContainerStore::Store(uint64_t evtnum, std::shared_ptr<const ContainerInfo> info, bool removed) {
   last_container_evtnum_ = evtnum;
+  // Either way the id is no longer unknown: a record describes it, or its
+  // container is gone and will not be seen again. Ids seen after their
+  // removal stay, so that they are not asked again.
+  unknown_ids_.erase(info->id);
+  pending_unknown_ids_.Set(unknown_ids_.size());
   if (removed) {
     cache_.Erase(info->id);
   } else {
-    unknown_ids_.erase(info->id);
     if (const auto* cached = cache_.Find(info->id); cached != nullptr && cached != info.get()) {
       info = std::make_shared<const ContainerInfo>(MergeContainerRecords(*cached, *info));
     }
@@ -69,6 +73,7 @@ bool ContainerStore::NoteUnknownId(const std::string& id) {
   // insert() looks before it allocates: an id asked already costs nothing.
   if (!unknown_ids_.insert(id).second) return false;
   unknown_ids_seen_.Add();
+  pending_unknown_ids_.Set(unknown_ids_.size());
   return true;
 }
 

@@ -59,6 +59,8 @@ class ContainerStore {
   uint64_t containers() const { return containers_.value(); }
   uint64_t missing_images() const { return missing_images_.value(); }
   uint64_t unknown_ids() const { return unknown_ids_seen_.value(); }
+  // Ids remembered as asked for, at most kMaxUnknownIds.
+  uint64_t pending_unknown_ids() const { return pending_unknown_ids_.value(); }
 
  private:
   ContainerCache cache_;
@@ -70,6 +72,7 @@ class ContainerStore {
   EventCounter containers_;
   EventCounter missing_images_;
   EventCounter unknown_ids_seen_;
+  EventCounter pending_unknown_ids_;
 };
 
 }  // namespace libcontainer

@@ -26,6 +26,12 @@ constexpr EngineStat kEngineStats[] = {
     {"lookup_failures", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookup_failures; }},
     {"file_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.file_events; }},
     {"malformed_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.malformed_events; }},
+    {"inspects_queued", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.inspects_queued; }},
+    {"containers_known", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.containers_known; }},
+    {"events_remembered", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+     [](const Stats& s) { return s.events_remembered; }},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -98,13 +99,13 @@ void FakeCriServer::Delay() const {
 }
 
 const cri::ContainerStatusResponse* FakeCriServer::FindLocked(const std::string& prefix) const {
-  const cri::ContainerStatusResponse* found = nullptr;
-  for (const auto& [id, status] : containers_) {
-    if (!id.starts_with(prefix)) continue;
-    if (found != nullptr) return nullptr;  // ambiguous
-    found = &status;
-  }
-  return found;
+  // The ids starting with `prefix` follow one another in the map from its lower bound on: a lookup
+  // stays cheap with the 10,000 containers of the scale benchmark.
+  const auto it = containers_.lower_bound(prefix);
+  if (it == containers_.end() || !it->first.starts_with(prefix)) return nullptr;
+  const auto next = std::next(it);
+  if (next != containers_.end() && next->first.starts_with(prefix)) return nullptr;  // ambiguous
+  return &it->second;
 }
 
 grpc::Status FakeCriServer::Version(grpc::ServerContext*, const cri::VersionRequest*,

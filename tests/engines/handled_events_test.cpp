@@ -49,5 +49,34 @@ TEST(HandledEventsTest, OldestAreForgottenAtCapacity) {
   EXPECT_FALSE(small.Claim(Event(K::kCreate, "x", 1)));
 }
 
+// A podman service that was down re-reads its last second of events after the events log had the
+// whole life of a container: the create's claim was released (its inspect failed, the service was
+// down), and the removal is a duplicate, so handling the create again would keep the container forever.
+TEST(HandledEventsTest, ACreateOrStartFromBeforeItsContainersRemovalIsStale) {
+  HandledEvents handled(8);
+  ASSERT_TRUE(handled.Claim(Event(K::kCreate, "c1", 10)));
+  handled.Release(Event(K::kCreate, "c1", 10));
+  ASSERT_TRUE(handled.Claim(Event(K::kRemove, "c1", 20)));
+  EXPECT_FALSE(handled.Claim(Event(K::kCreate, "c1", 10)));
+  EXPECT_FALSE(handled.Claim(Event(K::kStart, "c1", 15)));
+  EXPECT_FALSE(handled.Claim(Event(K::kRemove, "c1", 20)));
+  // A later life under the same id (ctr ids are names) is news.
+  EXPECT_TRUE(handled.Claim(Event(K::kCreate, "c1", 30)));
+  // Other containers are not concerned.
+  EXPECT_TRUE(handled.Claim(Event(K::kCreate, "c2", 10)));
+  // A removal the watcher inferred (no engine time) ends every earlier event of the container.
+  ASSERT_TRUE(handled.Claim(Event(K::kRemove, "c3", 0)));
+  EXPECT_FALSE(handled.Claim(Event(K::kStart, "c3", 99)));
+}
+
+TEST(HandledEventsTest, RemovalsAreForgottenWithTheirClaimAtCapacity) {
+  HandledEvents handled(2);
+  ASSERT_TRUE(handled.Claim(Event(K::kRemove, "c1", 20)));
+  ASSERT_TRUE(handled.Claim(Event(K::kCreate, "c2", 1)));
+  ASSERT_TRUE(handled.Claim(Event(K::kCreate, "c3", 1)));  // the removal of c1 goes
+  EXPECT_TRUE(handled.Claim(Event(K::kCreate, "c1", 10)));
+  EXPECT_EQ(handled.size(), 2u);
+}
+
 }  // namespace
 }  // namespace libcontainer

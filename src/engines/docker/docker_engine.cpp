@@ -1,15 +1,24 @@
 #include "engines/docker/docker_engine.h"
 
+#include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "engines/docker/docker_decoder.h"
+#include "engines/docker/recent_images.h"
 #include "engines/http/http_session.h"
 
 namespace libcontainer {
 namespace {
+
+// An image's inspect answers the containers of that image for this long
+// (see RecentImages); at most this many images are kept.
+constexpr std::chrono::milliseconds kImageAnswerLifetime{5000};
+constexpr size_t kImagesKept = 64;
 
 bool ParseApiVersion(std::string_view text, int* major, int* minor) {
   char tail = 0;
@@ -60,11 +69,17 @@ class DockerDialect final : public HttpEngineDialect {
     // The image's RepoDigests carry the digest the container inspect lacks.
     // Best effort: a failure leaves those fields as the name gave them.
     const std::string& image = info->image_id.empty() ? info->image : info->image_id;
-    if (!image.empty()) {
-      EngineHttp::Result image_result =
-          http.Get(std::string(prefix) + "/images/" + image + "/json", kMaxContainerDocumentBytes);
-      if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
-      if (image_result.ok()) ApplyDockerImageInspect(image_result.body, info);
+    if (image.empty()) return InspectOutcome::kFound;
+    if (const std::optional<std::string> body = images_.Find(image)) {
+      ApplyDockerImageInspect(*body, info);
+      return InspectOutcome::kFound;
+    }
+    EngineHttp::Result image_result =
+        http.Get(std::string(prefix) + "/images/" + image + "/json", kMaxContainerDocumentBytes);
+    if (image_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
+    if (image_result.ok()) {
+      ApplyDockerImageInspect(image_result.body, info);
+      images_.Keep(image, std::move(image_result.body));
     }
     return InspectOutcome::kFound;
   }
@@ -72,6 +87,8 @@ class DockerDialect final : public HttpEngineDialect {
  private:
   const DecodeOptions options_;
   const uint32_t hooks_;
+  // Mutable: a cache behind the dialect's const, thread-safe calls.
+  mutable RecentImages images_{kImageAnswerLifetime, kImagesKept};
 };
 
 }  // namespace

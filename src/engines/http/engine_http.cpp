@@ -61,7 +61,13 @@ InspectOutcome InspectOutcomeOf(const EngineHttp::Result& result, std::string* e
     case EngineHttp::Result::Outcome::kOk:
       return InspectOutcome::kFound;
     case EngineHttp::Result::Outcome::kHttpError:
-      return result.status == 404 ? InspectOutcome::kNotFound : InspectOutcome::kBadResponse;
+      // Podman answers 500 "no such container" for a container removed while
+      // it was being inspected (seen under churn): gone, like a 404.
+      if (result.status == 404 ||
+          (result.status == 500 && result.error.find("no such container") != std::string::npos)) {
+        return InspectOutcome::kNotFound;
+      }
+      return InspectOutcome::kBadResponse;
     case EngineHttp::Result::Outcome::kTooLarge:
       return InspectOutcome::kBadResponse;
     case EngineHttp::Result::Outcome::kUnreachable:
