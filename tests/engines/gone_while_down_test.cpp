@@ -130,8 +130,8 @@ TEST_F(DockerGoneWhileDownTest, AListedContainerWithAnUnusableInspectIsNotReport
   // Back with c2 still listed, but its inspect unusable: that says nothing of it going away.
   StartDaemon({Id("c1")}, {Id("c2")});
   ASSERT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
-  ASSERT_TRUE(
-      WaitFor([&] { return logger_.Contains(LogLevel::kWarning, "skipping container " + Id("c2")); }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return logger_.Contains(LogLevel::kWarning, "unusable inspect of container " + Id("c2")); }));
   EXPECT_EQ(Removals(sink_, Id("c2")), 0u);
   EXPECT_EQ(engine_->stats().containers_known, 2u);
   // Gone for real at the next listing.

@@ -1,5 +1,5 @@
 // How an HTTP engine's answer to an inspect maps to InspectOutcome, which decides between "gone"
-// (quiet), "cannot inspect" and "skipping container" (warnings).
+// (quiet), "cannot inspect" and "unusable inspect of container" (warnings).
 #include <gtest/gtest.h>
 
 #include <string>

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "engines/fake_cri_server.h"
+#include "engines/proto_json.h"
 
 namespace {
 
@@ -297,8 +298,11 @@ class ScaleCri {
   ScaleCri(libcontainer::testing::FakeCriServer& server, const std::string& container_sample,
            const std::string& pod_sample)
       : server_(server) {
-    google::protobuf::util::JsonStringToMessage(container_sample, &container_);
-    google::protobuf::util::JsonStringToMessage(pod_sample, &pod_);
+    // Recorded as upstream's JSON: our protos read label values as bytes.
+    google::protobuf::util::JsonStringToMessage(
+        libcontainer::engine_testing::AsOurProtoJson(container_sample), &container_);
+    google::protobuf::util::JsonStringToMessage(libcontainer::engine_testing::AsOurProtoJson(pod_sample),
+                                                &pod_);
   }
   bool ok() const { return container_.has_status() && pod_.has_status(); }
 
