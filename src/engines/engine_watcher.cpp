@@ -1,6 +1,7 @@
 #include "engines/engine_watcher.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "engines/reconnect_policy.h"
@@ -31,7 +32,9 @@ EngineWatcher::EngineWatcher(Options options, std::vector<std::string> sockets, 
       hooks_(config.hooks),
       logger_(logger),
       timing_(timing),
-      handled_(kHandledEventsMemory) {}
+      handled_(kHandledEventsMemory),
+      listed_unanswered_(logger, options_.name, "unanswered inspects of listed containers",
+                         timing.repeated_warning_interval) {}
 
 EngineWatcher::~EngineWatcher() {
   EngineWatcher::Stop();
@@ -141,16 +144,20 @@ void EngineWatcher::RunSession(Slot& slot) {
     ReportGoneWhileDown(slot);
     policy.Connected(session.socket() + " (" + std::string(summary) + ")");
     slot.connected.store(true);
+    bool inspected = false;
     {
       std::lock_guard lock(mu_);
       slot.last_error.clear();
+      slot.listed_called = true;
+      inspected = slot.listed_inspects == 0;
     }
-    MarkInitialDone(slot);
+    if (inspected) MarkInitialDone(slot);
   };
   while (!stop_.load()) {
     {
       std::lock_guard lock(mu_);
       slot.answered = false;
+      slot.listed_called = false;
     }
     slot.listing = true;
     const std::string error = session.Follow(listed);
@@ -270,7 +277,7 @@ void EngineWatcher::ReportFromEvent(const EngineEvent& event, ContainerType type
 
 InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,
                                                        const InspectAttempt& inspect, size_t worker) {
-  InspectPipeline::Result result = inspect ? TryInspect(event.id, inspect, worker, /*quiet=*/false)
+  InspectPipeline::Result result = inspect ? TryInspect(event.id, inspect, worker)
                                            : InspectPipeline::Result{LookUp(event.id, worker), true};
   if (!result.info && options_.deduplicate_events) {
     // Another copy of the event may still get the full record.
@@ -289,22 +296,101 @@ InspectPipeline::Result EngineWatcher::InspectForEvent(const EngineEvent& event,
 }
 
 InspectPipeline::Result EngineWatcher::TryInspect(std::string_view id, const InspectAttempt& inspect,
-                                                  size_t worker, bool quiet) {
+                                                  size_t worker) {
   ContainerInfo found;
   std::string error;
   const InspectOutcome outcome = inspect(worker, &found, &error);
   if (outcome == InspectOutcome::kFound) return {std::move(found), false};
-  InspectFailed(id, outcome, error, quiet);
+  InspectFailed(id, outcome, error);
   // Only an engine that did not answer (or not yet knows the container) is
   // worth asking again; a bad answer stays bad.
   return {std::nullopt, outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kNotFound};
 }
 
-bool EngineWatcher::InspectLater(const std::string& id, InspectAttempt inspect) {
-  return pipeline_.Inspect(id,
-                           [this, inspect = std::move(inspect)](const std::string& listed_id, size_t worker) {
-                             return TryInspect(listed_id, inspect, worker, /*quiet=*/true);
-                           });
+void EngineWatcher::InspectListed(std::vector<ListedContainer> listed) {
+  Slot* slot = CallingSlot();
+  auto listing = std::make_shared<Listing>();
+  listing->slot = slot;
+  listing->containers.reserve(listed.size());
+  std::vector<std::pair<std::string, InspectPipeline::Attempt>> attempts;
+  attempts.reserve(listed.size());
+  for (ListedContainer& container : listed) {
+    if (slot != nullptr) Credit(*slot, container.id, container.type);
+    auto state = std::make_shared<ListedState>();
+    state->container = std::move(container);
+    listing->containers.push_back(state);
+    // The attempt's copies share the state; one worker at a time tries it.
+    attempts.emplace_back(state->container.id, [this, listing, state](const std::string&, size_t worker) {
+      return InspectListedOne(*listing, *state, worker);
+    });
+  }
+  if (slot != nullptr) {
+    listing->socket = slot->session->socket();
+    std::lock_guard lock(mu_);
+    ++slot->listed_inspects;
+  }
+  pipeline_.InspectListed(std::move(attempts), [this, listing] { ListingEnded(*listing); });
+}
+
+void EngineWatcher::ListingEnded(Listing& listing) {
+  if (listing.ended.exchange(true) || listing.slot == nullptr) return;
+  Slot& slot = *listing.slot;
+  bool done = false;
+  {
+    std::lock_guard lock(mu_);
+    --slot.listed_inspects;
+    done = slot.listed_inspects == 0 && slot.listed_called;
+  }
+  listed_unanswered_.Flush();
+  if (done) MarkInitialDone(slot);
+}
+
+InspectPipeline::Result EngineWatcher::InspectListedOne(Listing& listing, ListedState& state, size_t worker) {
+  const ListedContainer& listed = state.container;
+  ContainerInfo found;
+  std::string error;
+  const InspectOutcome outcome = listed.inspect(worker, &found, &error);
+  switch (outcome) {
+    case InspectOutcome::kFound:
+      return {std::move(found), false};
+    case InspectOutcome::kStopped:
+      return {};
+    case InspectOutcome::kNotFound:  // removed since the list
+      InspectFailed(listed.id, outcome, error);
+      return {};
+    case InspectOutcome::kBadResponse:
+      // It will not get better: the list's facts are all there is.
+      InspectFailed(listed.id, outcome, error);
+      if (listed.facts && !state.facts_reported.exchange(true)) return {listed.facts, false};
+      return {};
+    case InspectOutcome::kUnreachable:
+      break;
+  }
+  if (stop_.load()) return {};  // the cancelled calls of a stop
+  counters_.inspect_errors.fetch_add(1);
+  if (listing.unanswered.exchange(true)) {
+    listed_unanswered_.Note([&] {
+      return options_.name + ": cannot inspect " + listed.id + ", listed: " + error + "; trying again";
+    });
+  } else {
+    ReportListingFromList(listing, listed.id, error);
+  }
+  return {std::nullopt, true};
+}
+
+void EngineWatcher::ReportListingFromList(Listing& listing, const std::string& id, const std::string& error) {
+  size_t reported = 0;
+  for (const auto& state : listing.containers) {
+    const ListedContainer& listed = state->container;
+    if (!listed.facts || state->facts_reported.exchange(true)) continue;
+    // Only those still queued: inspected, or removed, they need no stopgap.
+    if (pipeline_.ReportStopgap(listed.id, *listed.facts)) ++reported;
+  }
+  logger_.Warning(
+      options_.name + ": cannot inspect " + id + " listed on " + listing.socket + ": " + error +
+      "; reporting the " + std::to_string(reported) +
+      " listed containers not inspected yet from the list, and inspecting them in the background");
+  ListingEnded(listing);
 }
 
 void EngineWatcher::Answered(const EngineSession& session) {
@@ -314,9 +400,7 @@ void EngineWatcher::Answered(const EngineSession& session) {
   }
 }
 
-void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error,
-                                  bool quiet) {
-  const LogLevel warning = quiet ? LogLevel::kDebug : LogLevel::kWarning;
+void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error) {
   // A listed container that did not answer, or answered something unusable,
   // counts as listed all the same: only "not found" says it went away.
   if (outcome == InspectOutcome::kUnreachable || outcome == InspectOutcome::kBadResponse) {
@@ -338,18 +422,13 @@ void EngineWatcher::InspectFailed(std::string_view id, InspectOutcome outcome, c
     case InspectOutcome::kUnreachable:
       if (stop_.load()) return;  // the cancelled calls of a stop
       counters_.inspect_errors.fetch_add(1);
-      if (logger_.Enabled(warning)) {
-        logger_.Log(warning, options_.name + ": cannot inspect " + std::string(id) + ": " + error);
-      }
+      logger_.Warning(options_.name + ": cannot inspect " + std::string(id) + ": " + error);
       return;
     case InspectOutcome::kBadResponse:
       // Not worded "skipping": the container may still be reported from what
       // its event (or its listing) said.
       counters_.inspect_errors.fetch_add(1);
-      if (logger_.Enabled(warning)) {
-        logger_.Log(warning,
-                    options_.name + ": unusable inspect of container " + std::string(id) + ": " + error);
-      }
+      logger_.Warning(options_.name + ": unusable inspect of container " + std::string(id) + ": " + error);
       return;
   }
 }

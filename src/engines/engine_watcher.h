@@ -41,6 +41,7 @@
 #include "engines/engine_timing.h"
 #include "engines/handled_events.h"
 #include "engines/inspect_pipeline.h"
+#include "engines/repeated_warning.h"
 #include "engines/socket_containers.h"
 
 namespace libcontainer {
@@ -101,12 +102,24 @@ class EngineWatcher : public ContainerEngine {
   // filtered out).
   bool HandleEvent(const EngineEvent& event, ContainerType type, std::string_view source,
                    InspectAttempt inspect);
-  // Queues on an inspect worker the inspect of `id`, which the session
-  // listed and reported from what the list says but could not inspect
-  // itself; tried like an event's inspect, its failures logged only at debug
-  // level (the session logs one warning for them all). False if refused
-  // (stopping, or the queue is full: then logged).
-  bool InspectLater(const std::string& id, InspectAttempt inspect);
+  // A container a session listed.
+  struct ListedContainer {
+    std::string id;  // full id
+    ContainerType type = ContainerType::kUnknown;
+    InspectAttempt inspect;
+    // What the list said, if it says enough to report: reported should the
+    // inspect fail for good (an unusable answer) or for now (the engine does
+    // not answer: reported, then inspected again), so that a listed
+    // container is never lost.
+    std::optional<ContainerInfo> facts;
+  };
+  // On a session's thread, with what its listing found: credits the
+  // containers to its socket and has the inspect workers inspect them all, in
+  // parallel and behind the events' inspects, so the session goes on to read
+  // its events at once. The socket counts as listed (WaitForInitialList) once
+  // `listed` was called and every one of these has been reported or found
+  // gone.
+  void InspectListed(std::vector<ListedContainer> listed);
   // The engine behind `session` answered in the current attempt: should the
   // attempt now break off before its listing is done (the engine restarted,
   // an answer came too late), the initial listing waits for one more attempt
@@ -118,10 +131,8 @@ class EngineWatcher : public ContainerEngine {
   void CountMalformedEvent() { counters_.malformed_events.fetch_add(1); }
   // Counts and logs a failed inspect of `id` by the one policy for all
   // engines: gone → debug; unreachable → warning "cannot inspect"; a bad
-  // answer → warning "unusable inspect". `quiet` logs the warnings at debug
-  // level.
-  void InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error,
-                     bool quiet = false);
+  // answer → warning "unusable inspect".
+  void InspectFailed(std::string_view id, InspectOutcome outcome, const std::string& error);
 
  protected:
   // The protocol's session for one socket; called by Start() and AddSocket().
@@ -139,6 +150,8 @@ class EngineWatcher : public ContainerEngine {
     bool initial_done = false;           // guarded by mu_
     bool answered = false;               // guarded by mu_; see Answered()
     bool listing_retried = false;        // guarded by mu_; the one more attempt was given
+    bool listed_called = false;          // guarded by mu_; this attempt's listing is done
+    size_t listed_inspects = 0;          // guarded by mu_; InspectListed batches not done
     std::string last_error;              // guarded by mu_; why it is down
     // The session thread's own: true from the start of a Follow() until its
     // listing is done, and what that listing found (kUnknown: there, but its
@@ -150,6 +163,28 @@ class EngineWatcher : public ContainerEngine {
   void StartSessionLocked(const std::string& socket);
   void RunSession(Slot& slot);
   void MarkInitialDone(Slot& slot);
+  // One container of an InspectListed() call.
+  struct ListedState {
+    ListedContainer container;
+    std::atomic<bool> facts_reported{false};  // as a stopgap
+  };
+  // One InspectListed() call.
+  struct Listing {
+    Slot* slot = nullptr;
+    std::string socket;
+    std::vector<std::shared_ptr<ListedState>> containers;
+    std::atomic<bool> unanswered{false};  // an inspect went unanswered
+    std::atomic<bool> ended{false};       // counted as done for the slot
+  };
+  // The listing is done for its slot's initial-list wait: each of its
+  // containers was inspected, or given up, or reported from the list.
+  void ListingEnded(Listing& listing);
+  // One attempt at a container of `listing`.
+  InspectPipeline::Result InspectListedOne(Listing& listing, ListedState& state, size_t worker);
+  // The engine did not answer an inspect of `listing`'s: under load, or
+  // restarting. The containers not inspected yet are reported from the list
+  // now, rather than each after an unanswered inspect, and inspected later.
+  void ReportListingFromList(Listing& listing, const std::string& id, const std::string& error);
   // The slot whose session runs on the calling thread, nullptr on any other
   // thread (inspect workers, events logs): sessions report on their own
   // thread, so what they show is credited to their socket without each
@@ -172,8 +207,7 @@ class EngineWatcher : public ContainerEngine {
                                           size_t worker);
   // One try of `inspect` at `id`: the record, or the failure counted and
   // logged (InspectFailed) and whether asking again may help.
-  InspectPipeline::Result TryInspect(std::string_view id, const InspectAttempt& inspect, size_t worker,
-                                     bool quiet);
+  InspectPipeline::Result TryInspect(std::string_view id, const InspectAttempt& inspect, size_t worker);
 
   // Applies the record policy between the pipeline (and the sessions) and the
   // plugin's sink.
@@ -200,6 +234,9 @@ class EngineWatcher : public ContainerEngine {
   EngineCounters counters_;
   HandledEvents handled_;
   SocketContainers shown_;
+  // Listed containers the engine did not answer for, after the first: one
+  // line per interval.
+  RepeatedWarning listed_unanswered_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stop, initial-list progress

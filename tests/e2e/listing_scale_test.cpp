@@ -1,7 +1,8 @@
 // The plugin starting against engines that already hold thousands of containers (the small variant of
 // bench/engines/listing_scale_bench.cpp): every listed container reaches the event thread, the event
-// thread goes on while they arrive, and a CRI event gets through while docker's listing is stuck
-// half-way. Counts and orderings only.
+// thread goes on while they arrive, a CRI event gets through while docker's listing is stuck
+// half-way, and docker's own event gets through before its listing is over. Counts and orderings
+// only.
 #include <gtest/gtest.h>
 
 #include "engines/scale_listing.h"
@@ -23,15 +24,16 @@ TEST(ListingScale, EveryListedContainerArrivesAndOtherEnginesEventsGetThroughMea
   EXPECT_EQ(r.sandboxes_listed, 200);
   // Listed containers, their sandboxes and the two injected ones.
   EXPECT_EQ(r.cached, 2000u + 2000u + 200u + 2u);
-  EXPECT_EQ(r.injected_at, 1000);
+  // At the first turn of the event thread that had seen 1,000 docker containers (the inspect
+  // workers deliver several per turn).
+  EXPECT_GE(r.injected_at, 1000);
   // The CRI container made while docker's inspect of container 1001 was held arrived: the fake
-  // answers that inspect only then, and r.error (asserted above) names it if it never came. How many docker
-  // containers came first is not asserted: a listed container whose inspect outlasts the request
-  // deadline is reported from the list data and inspected again in the background
-  // (HttpSession::ReportListed), so a slow (sanitizer) build lists the rest before the CRI
-  // listing is over, a fast one after.
-  // Docker reads its events once listed: its own new container comes after the listing, not lost.
-  EXPECT_EQ(r.docker_before_injected_docker, 2000);
+  // answers that inspect only then, and r.error (asserted above) names it if it never came.
+  // Docker's own container made during its listing arrived before the listing was over: the
+  // session follows its events while the inspect workers inspect the listing, and an event's
+  // inspect goes before the listed containers left.
+  EXPECT_LT(r.docker_before_injected_docker, 2000);
+  EXPECT_GE(r.docker_before_injected_docker, r.injected_at);
   // The event thread saw the first listed container's metadata while the rest was still listing.
   EXPECT_TRUE(r.name_while_listing);
   RecordProperty("docker_listed_s", std::to_string(r.docker_listed_s));

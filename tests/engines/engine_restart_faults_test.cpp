@@ -149,9 +149,10 @@ TEST_F(EngineRestartFaultsTest, AnEngineRestartedDuringTheListingIsListedOnceBac
 // The flake of RealEnginePlugin.CaptureOpenReturnsWithExistingContainersListed
 // (podman, heavy load): an inspect during the listing timed out, the attempt
 // ended, and the socket counted as listed with the rest unreported, so capture
-// open returned without them. Now the listing goes on: the container whose
-// inspect timed out, and those after it, are reported from the list at once
-// and inspected again in the background.
+// open returned without them. Now the inspect workers inspect the listing; at
+// the first inspect the engine does not answer, every listed container not
+// inspected yet is reported from the list at once, the listing counts as
+// done, and those containers are inspected again in the background.
 TEST_F(EngineRestartFaultsTest, AnInspectTimingOutDuringTheListingLosesNoContainer) {
   AddContainers(3);
   fake_.Override("/containers/json", [list = ListDoc(listed_)](FakeConnection& conn, const FakeRequest&) {
@@ -163,24 +164,29 @@ TEST_F(EngineRestartFaultsTest, AnInspectTimingOutDuringTheListingLosesNoContain
   StartServer();
   StartEngine(timing);
   ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
-  // Not waited for: all three are known once the listing is done.
-  EXPECT_EQ(RecordsOf(Id("c1")).inspected, 1u);
+  // Not waited for: all three are known once the listing is done, c2 from
+  // the list; the others inspected first by other workers, or from the list.
   EXPECT_EQ(RecordsOf(Id("c2")).listed, 1u);
-  EXPECT_GE(RecordsOf(Id("c3")).listed, 1u);
+  EXPECT_EQ(RecordsOf(Id("c2")).inspected, 0u);
+  for (const char* tag : {"c1", "c3"}) {
+    EXPECT_GE(RecordsOf(Id(tag)).inspected + RecordsOf(Id(tag)).listed, 1u) << tag;
+  }
   const auto listed = sink_.Added(Id("c2"));
   ASSERT_TRUE(listed.has_value());
   EXPECT_EQ(listed->name, "two");
   EXPECT_EQ(listed->labels.at("app"), "web");
-  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "cannot inspect " + Id("c2") + " while listing " + link_));
-  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "reporting it and the 1 containers listed after it"));
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "cannot inspect " + Id("c2") + " listed on " + link_));
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "listed containers not inspected yet from the list"));
   fake_.ReleaseInspect(Id("c2"));
-  ASSERT_TRUE(
-      WaitFor([&] { return RecordsOf(Id("c2")).inspected == 1 && RecordsOf(Id("c3")).inspected == 1; }));
+  ASSERT_TRUE(WaitFor([&] {
+    return RecordsOf(Id("c1")).inspected == 1 && RecordsOf(Id("c2")).inspected == 1 &&
+           RecordsOf(Id("c3")).inspected == 1;
+  }));
   engine_->Stop();
-  for (const char* tag : {"c1", "c2", "c3"}) EXPECT_EQ(RecordsOf(Id(tag)).inspected, 1u) << tag;
-  EXPECT_EQ(RecordsOf(Id("c1")).listed, 0u);
-  EXPECT_EQ(RecordsOf(Id("c2")).listed, 1u);
-  EXPECT_EQ(RecordsOf(Id("c3")).listed, 1u);
+  for (const char* tag : {"c1", "c2", "c3"}) {
+    EXPECT_EQ(RecordsOf(Id(tag)).inspected, 1u) << tag;
+    EXPECT_LE(RecordsOf(Id(tag)).listed, 1u) << tag;
+  }
 }
 
 // The engine dies in the middle of an inspect the listing makes (half the
@@ -207,7 +213,7 @@ TEST_F(EngineRestartFaultsTest, AnEngineDyingMidInspectWhileListingLosesNothing)
   engine_->Stop();
   for (const Listed& c : listed_) EXPECT_EQ(RecordsOf(c.id).inspected, 1u) << c.name;
   EXPECT_EQ(RecordsOf(Id("c2")).listed, 1u);
-  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "cannot inspect " + Id("c2") + " while listing"));
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "cannot inspect " + Id("c2") + " listed on"));
 }
 
 // The engine dies just as it accepted the inspect a create event asked for
@@ -227,9 +233,9 @@ TEST_F(EngineRestartFaultsTest, AnEngineDyingMidInspectOfAnEventLosesNothing) {
   ASSERT_TRUE(WaitFor([&] { return fake_.subscriptions() == 1; }));
   fake_.SetContainer(Id("e1"), InspectDoc(Id("e1"), "evented"));
   fake_.PushEvent(EventLine("create", Id("e1")));
-  // Inspected twice more: the event's inspect asked again, and the listing
-  // after the reconnect (which lists everything again).
-  ASSERT_TRUE(WaitFor([&] { return RecordsOf(Id("e1")).inspected == 2; }));
+  // Inspected again: the event's inspect asks again, and the listing after
+  // the reconnect lists it too (merged into that retry while it is queued).
+  ASSERT_TRUE(WaitFor([&] { return RecordsOf(Id("e1")).inspected >= 1; }));
   EXPECT_TRUE(died.load());
   EXPECT_EQ(RecordsOf(Id("e1")).from_event, 1u);
   EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "cannot inspect " + Id("e1")));
@@ -243,8 +249,11 @@ TEST_F(EngineRestartFaultsTest, AnEngineDyingMidInspectOfAnEventLosesNothing) {
   ASSERT_TRUE(WaitFor([&] { return RecordsOf(Id("e2")).inspected == 1; }));
   engine_->Stop();
   EXPECT_EQ(RecordsOf(Id("e1")).from_event, 1u);
-  EXPECT_EQ(RecordsOf(Id("e1")).inspected, 2u);
-  EXPECT_EQ(CountRequests(*server_, "/containers/" + Id("e1") + "/json"), 3u);
+  const size_t inspected = RecordsOf(Id("e1")).inspected;
+  EXPECT_GE(inspected, 1u);
+  EXPECT_LE(inspected, 2u);
+  // The one that died, and one per record.
+  EXPECT_EQ(CountRequests(*server_, "/containers/" + Id("e1") + "/json"), inspected + 1);
 }
 
 }  // namespace

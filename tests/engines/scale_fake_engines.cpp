@@ -40,13 +40,14 @@
 
 #include "engines/fake_cri_server.h"
 #include "engines/proto_json.h"
+#include "engines/scale_listing.h"
 
 namespace {
 
 namespace cri = ::runtime::v1;
 using nlohmann::json;
 
-constexpr int kContainersPerPod = 10;
+constexpr int kContainersPerPod = testengines::kCriContainersPerPod;
 constexpr const char* kDockerVersion = R"({"Version":"24.0.7","ApiVersion":"1.43","MinAPIVersion":"1.12"})";
 constexpr const char* kDockerImage =
     R"({"Id":"sha256:1a1a","RepoTags":["nginx:1.25"],"RepoDigests":["nginx@sha256:abc"]})";

@@ -115,7 +115,7 @@ class Helper {
 // Which containers arrived, by the number the helper encodes in their ids: <engine><11 hex>aaa...
 class Arrivals {
  public:
-  Arrivals(int docker, int cri) : docker_(docker + 1), cri_(cri + 1), pods_(cri / 10 + 2) {}
+  Arrivals(int docker, int cri) : docker_(docker + 1), cri_(cri + 1), pods_(cri / kCriContainersPerPod + 2) {}
 
   // The container a delivered `container` event is of: (engine letter, number), or ('\0', 0). Found
   // in the payload's text rather than by parsing it: this runs on the event thread being measured.
@@ -221,9 +221,10 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
   Clock::time_point injected_at{}, last_turn = Clock::now();
   int injected_docker = -1, injected_cri = -1;
   bool docker_in = false, cri_in = false, released = options.hold_at == 0;
+  const int pods = (options.cri + kCriContainersPerPod - 1) / kCriContainersPerPod;
+  auto cri_done = [&] { return result.cri_listed == options.cri && result.sandboxes_listed == pods; };
   const auto deadline = start + options.patience;
-  while (
-      !(result.docker_listed == options.docker && result.cri_listed == options.cri && docker_in && cri_in)) {
+  while (!(result.docker_listed == options.docker && cri_done() && docker_in && cri_in)) {
     const auto turn = Clock::now();
     result.longest_turn_ms = std::max(result.longest_turn_ms, Ms(turn - last_turn));
     last_turn = turn;
@@ -231,7 +232,8 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
     if (turn > deadline) {
       result.error = "patience ran out: docker " + std::to_string(result.docker_listed) + "/" +
                      std::to_string(options.docker) + ", cri " + std::to_string(result.cri_listed) + "/" +
-                     std::to_string(options.cri) + ", injected " + (docker_in ? "docker " : "") +
+                     std::to_string(options.cri) + ", sandboxes " + std::to_string(result.sandboxes_listed) +
+                     "/" + std::to_string(pods) + ", injected " + (docker_in ? "docker " : "") +
                      (cri_in ? "cri" : "");
       break;
     }
@@ -241,8 +243,11 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
       const auto [engine, n] = Arrivals::Of(event);
       if (!arrivals.Note(engine, n)) continue;
       const auto now = Clock::now();
-      if (engine == 'p') {
+      if (engine == 'p' && n >= pods) {
+        continue;  // the injected container's own pod
+      } else if (engine == 'p') {
         ++result.sandboxes_listed;
+        if (cri_done()) result.cri_listed_s = std::chrono::duration<double>(now - start).count();
       } else if (engine == 'd' && n == injected_docker) {
         docker_in = true;
         result.docker_before_injected_docker = result.docker_listed;
@@ -253,7 +258,7 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
         result.injected_cri_ms = Ms(now - injected_at);
       } else if (engine == 'd' && ++result.docker_listed == options.docker) {
         result.docker_listed_s = std::chrono::duration<double>(now - start).count();
-      } else if (engine == 'c' && ++result.cri_listed == options.cri) {
+      } else if (engine == 'c' && ++result.cri_listed == options.cri && cri_done()) {
         result.cri_listed_s = std::chrono::duration<double>(now - start).count();
       }
     }

@@ -19,9 +19,12 @@
 
 namespace testengines {
 
+// CRI containers per pod in the helper: their pod sandboxes are listed too.
+inline constexpr int kCriContainersPerPod = 10;
+
 struct ScaleOptions {
   int docker = 10000;
-  int cri = 10000;  // 10 per pod: their pod sandboxes are listed too
+  int cri = 10000;  // kCriContainersPerPod per pod
   int inject_at = 5000;
   int hold_at = 0;                     // 0: docker lists at its own pace
   std::chrono::seconds patience{300};  // hang guard
@@ -31,7 +34,7 @@ struct ScaleResult {
   std::string error;  // setup failed, or the patience ran out (what was missing)
 
   // From the engines' Start() (plugin_set_async_event_handler) until the last listed container of
-  // each engine reached the event thread.
+  // each engine (for CRI: container or pod sandbox) reached the event thread.
   double docker_listed_s = 0, cri_listed_s = 0;
   int docker_listed = 0, cri_listed = 0, sandboxes_listed = 0;
 

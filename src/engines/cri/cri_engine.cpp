@@ -5,9 +5,11 @@
 #include <mutex>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "engines/cri/cri_client.h"
 #include "engines/cri/cri_decoder.h"
+#include "engines/cri/pod_status_cache.h"
 #include "engines/grpc/grpc_status.h"
 #include "engines/grpc/server_stream.h"
 
@@ -23,10 +25,6 @@ struct Listed {
   std::string sandbox_id;  // of a container's pod, when the list says
 };
 using Snapshot = std::map<std::string, Listed>;
-// The pods' statuses one listing pass has fetched, by sandbox id: a pod's
-// containers are listed together, and asking for its status once per pod
-// rather than once per container nearly halves the calls of a listing.
-using PodStatuses = std::map<std::string, cri::PodSandboxStatusResponse>;
 
 class CriSession final : public EngineSession {
  public:
@@ -148,12 +146,13 @@ class CriSession final : public EngineSession {
     return "";
   }
 
-  // Reports what is new in `current` (everything when `initial`) and what
-  // vanished since the last listing. Returns the containers and sandboxes
-  // reported.
+  // Has the inspect workers inspect what is new in `current` (everything
+  // when `initial`), and reports the removal of what vanished since the last
+  // listing. Returns the containers and sandboxes to be inspected.
   std::pair<size_t, size_t> Sync(const Snapshot& current, const std::string& runtime_name, bool initial) {
     size_t containers = 0, sandboxes = 0;
-    PodStatuses pods;
+    auto pods = std::make_shared<PodStatusCache>();
+    std::vector<EngineWatcher::ListedContainer> listed;
     for (const auto& [id, entry] : current) {
       bool& reported = known_.try_emplace(id, false).first->second;
       if (!initial && reported) continue;
@@ -161,20 +160,20 @@ class CriSession final : public EngineSession {
       const bool due = initial || entry.sandbox || (hooks_ & kHookCreate) != 0 ||
                        entry.state == cri::CONTAINER_RUNNING || entry.state == cri::CONTAINER_EXITED;
       if (!due) continue;
-      ContainerInfo info;
-      const grpc::Status status = entry.sandbox
-                                      ? InspectSandbox(id, runtime_name, &info, &pods)
-                                      : InspectContainer(id, entry.sandbox_id, runtime_name, &info, &pods);
-      if (!status.ok()) {
-        std::string error;
-        const InspectOutcome outcome = OutcomeOf(status, &error);
-        watcher_.InspectFailed(id, outcome, error);
-        continue;
-      }
-      watcher_.Report(info);
+      EngineWatcher::ListedContainer& container = listed.emplace_back();
+      container.id = id;
+      container.type = type_;
+      container.inspect = [this, id = id, entry = entry, runtime_name, pods](size_t, ContainerInfo* info,
+                                                                             std::string* error) {
+        const grpc::Status status =
+            entry.sandbox ? InspectSandbox(id, runtime_name, info, pods.get())
+                          : InspectContainer(id, entry.sandbox_id, runtime_name, info, pods.get());
+        return OutcomeOf(status, error);
+      };
       reported = true;
       ++(entry.sandbox ? sandboxes : containers);
     }
+    watcher_.InspectListed(std::move(listed));
     // Also after a reconnect: what went away during the outage is reported.
     for (auto it = known_.begin(); it != known_.end();) {
       if (current.count(it->first) != 0) {
@@ -233,11 +232,11 @@ class CriSession final : public EngineSession {
   }
 
   // ContainerStatus(verbose) + its pod's PodSandboxStatus(verbose), taken
-  // from `pods` when a listing pass has it already (and kept there). The pod
-  // is best effort: without it only the pod fields stay empty.
+  // from `pods` when a listing has it already (and kept there). The pod is
+  // best effort: without it only the pod fields stay empty.
   grpc::Status InspectContainer(const std::string& id, std::string sandbox_id,
                                 const std::string& runtime_name, ContainerInfo* info,
-                                PodStatuses* pods = nullptr) {
+                                PodStatusCache* pods = nullptr) {
     cri::ContainerStatusResponse container;
     grpc::Status status = client_.ContainerStatus(id, /*verbose=*/true, &container);
     if (!status.ok()) return status;
@@ -254,10 +253,8 @@ class CriSession final : public EngineSession {
         return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container status: " + error);
       sandbox_id = decoded->pod_sandbox_id;
     }
-    PodStatuses fetched_here;
-    const cri::PodSandboxStatusResponse* sandbox =
-        sandbox_id.empty() ? nullptr : PodStatus(sandbox_id, pods != nullptr ? *pods : fetched_here);
-    if ((sandbox != nullptr || !decoded) && !decode(sandbox)) {
+    const PodStatusCache::PodStatus sandbox = sandbox_id.empty() ? nullptr : PodStatus(sandbox_id, pods);
+    if ((sandbox != nullptr || !decoded) && !decode(sandbox.get())) {
       return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container status: " + error);
     }
     *info = std::move(*decoded);
@@ -265,11 +262,9 @@ class CriSession final : public EngineSession {
   }
 
   grpc::Status InspectSandbox(const std::string& id, const std::string& runtime_name, ContainerInfo* info,
-                              PodStatuses* pods = nullptr) {
-    PodStatuses fetched_here;
+                              PodStatusCache* pods = nullptr) {
     grpc::Status status;
-    const cri::PodSandboxStatusResponse* sandbox =
-        PodStatus(id, pods != nullptr ? *pods : fetched_here, &status);
+    const PodStatusCache::PodStatus sandbox = PodStatus(id, pods, &status);
     if (sandbox == nullptr) return status;
     std::string error;
     std::optional<ContainerInfo> decoded = DecodeCriSandbox(*sandbox, runtime_name, options_, &error);
@@ -278,16 +273,17 @@ class CriSession final : public EngineSession {
     return grpc::Status::OK;
   }
 
-  // The status of pod `sandbox_id` from `pods`, else fetched into it; nullptr
-  // (and *status) if the runtime did not give it.
-  const cri::PodSandboxStatusResponse* PodStatus(const std::string& sandbox_id, PodStatuses& pods,
-                                                 grpc::Status* status = nullptr) {
-    if (const auto it = pods.find(sandbox_id); it != pods.end()) return &it->second;
-    cri::PodSandboxStatusResponse fetched;
-    grpc::Status result = client_.PodSandboxStatus(sandbox_id, /*verbose=*/true, &fetched);
-    if (status != nullptr) *status = result;
-    if (!result.ok()) return nullptr;
-    return &pods.emplace(sandbox_id, std::move(fetched)).first->second;
+  // The status of pod `sandbox_id`, through `pods` if not null; nullptr (and
+  // *status) if the runtime did not give it.
+  PodStatusCache::PodStatus PodStatus(const std::string& sandbox_id, PodStatusCache* pods,
+                                      grpc::Status* status = nullptr) {
+    const PodStatusCache::Fetch fetch = [this](const std::string& sandbox,
+                                               cri::PodSandboxStatusResponse* out) {
+      return client_.PodSandboxStatus(sandbox, /*verbose=*/true, out);
+    };
+    if (pods != nullptr) return pods->Get(sandbox_id, fetch, status);
+    PodStatusCache once;
+    return once.Get(sandbox_id, fetch, status);
   }
 
   const std::string socket_;

@@ -61,15 +61,16 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
       1;
   result = http_.Get(dialect_.ListPath(prefix));
   if (!result.ok()) return result.error;
-  const auto containers =
+  auto containers =
       engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &error);
   if (!containers) return socket_ + ": malformed container list: " + error;
-  if (!ReportListed(prefix, *containers)) return "";
+  const size_t count = containers->size();
+  InspectListed(prefix, std::move(*containers));
 
   // Before the socket counts as connected: whatever the dialect sets up
   // (podman's events log) is in place once it does.
   dialect_.Connected(http_, socket_, prefix);
-  listed("API " + version + ", " + std::to_string(containers->size()) + " containers listed");
+  listed("API " + version + ", " + std::to_string(count) + " containers listed");
 
   const auto end = events_.Stream(
       dialect_.EventsPath(prefix, since), [&](std::string_view line) { HandleLine(prefix, line); }, &error);
@@ -85,45 +86,17 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
   }
 }
 
-// Inspected here rather than by the inspect workers, so that the socket
-// counts as listed (WaitForInitialList) once every container is reported. An
-// inspect the engine does not answer (it restarted; under load it held the
-// answer past the deadline) must neither lose its container nor end the
-// listing: ended, the attempt counted as done with the rest unreported, and
-// a capture could start without them. So from then on the containers left
-// are reported from what the list says and inspected again by the inspect
-// workers, and the listing goes on without waiting a deadline per container.
-bool HttpSession::ReportListed(const std::string& prefix, const std::vector<ContainerInfo>& listed) {
-  bool in_background = false;
-  for (size_t i = 0; i < listed.size(); ++i) {
-    const ContainerInfo& entry = listed[i];
-    if (!in_background) {
-      ContainerInfo info;
-      std::string error;
-      const InspectOutcome outcome = dialect_.Inspect(http_, prefix, entry.full_id, &info, &error);
-      if (outcome == InspectOutcome::kFound) {
-        watcher_.Report(info);
-        continue;
-      }
-      if (outcome == InspectOutcome::kStopped) return false;
-      if (outcome != InspectOutcome::kUnreachable) {
-        watcher_.InspectFailed(entry.full_id, outcome, Quote(error));
-        // Gone since the list: nothing to report. A bad answer (malformed,
-        // too large) will not get better: the list's facts are all we have.
-        if (outcome == InspectOutcome::kBadResponse) watcher_.Report(entry);
-        continue;
-      }
-      in_background = true;
-      watcher_.logger().Warning(std::string(watcher_.name()) + ": cannot inspect " + entry.full_id +
-                                " while listing " + socket_ + ": " + error + "; reporting it and the " +
-                                std::to_string(listed.size() - i - 1) +
-                                " containers listed after it from the list, and inspecting them in the "
-                                "background");
-    }
-    watcher_.Report(entry);
-    watcher_.InspectLater(entry.full_id, InspectOnWorker(prefix, entry.full_id));
+void HttpSession::InspectListed(const std::string& prefix, std::vector<ContainerInfo> listed) {
+  std::vector<EngineWatcher::ListedContainer> containers;
+  containers.reserve(listed.size());
+  for (ContainerInfo& entry : listed) {
+    EngineWatcher::ListedContainer& container = containers.emplace_back();
+    container.id = entry.full_id;
+    container.type = entry.type;
+    container.inspect = InspectOnWorker(prefix, entry.full_id);
+    container.facts = std::move(entry);
   }
-  return true;
+  watcher_.InspectListed(std::move(containers));
 }
 
 void HttpSession::HandleLine(const std::string& prefix, std::string_view line) {

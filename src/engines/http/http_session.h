@@ -1,6 +1,7 @@
 // One docker or podman socket as an EngineSession: ping, negotiate the API
-// version, list and inspect every container, then follow the events stream;
-// lookups go through one connection per inspect worker. The engine-specific
+// version, list the containers (the inspect workers inspect them), then
+// follow the events stream; inspects and lookups go through one connection
+// per inspect worker. The engine-specific
 // paths and decoders come from an HttpEngineDialect.
 #pragma once
 
@@ -33,8 +34,9 @@ class HttpSession final : public EngineSession {
                         std::string* error) override;
 
  private:
-  // Reports the containers of a list; false once stopping.
-  bool ReportListed(const std::string& prefix, const std::vector<ContainerInfo>& listed);
+  // Has the inspect workers inspect the containers of a list (their facts
+  // reported should the inspect fail).
+  void InspectListed(const std::string& prefix, std::vector<ContainerInfo> listed);
   void HandleLine(const std::string& prefix, std::string_view line);
   // One inspect of `id` on the inspect worker the attempt is given.
   EngineWatcher::InspectAttempt InspectOnWorker(const std::string& prefix, const std::string& id);
