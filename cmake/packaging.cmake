@@ -3,17 +3,19 @@
 #   <prefix>/share/falco/plugins (where Falco resolves a relative library_path),
 #   container-watch into <prefix>/bin, and the config.d drop-in that loads the
 #   plugin into /etc/falco/config.d (absolute whatever the prefix, as Falco's own
-#   packages install theirs).
-# - `cpack --config build/release/CPackConfig.cmake`: those files as a .deb.
+#   packages install theirs). `--component dbgsym` installs their debug info instead,
+#   into <prefix>/lib/debug/.build-id.
+# - `cpack --config build/release/CPackConfig.cmake`: those files as two .debs, the
+#   package and its -dbgsym package, as Debian ships a package's debug info.
 # - `cmake --build build/release --target package-plugin-tarball`: the plugin as
 #   falcoctl artifacts carry it, container-<version>-linux-<arch>.tar.gz with
 #   libcontainer.so at its root.
-# The version of all three is the project() version.
+# The version of all of them is the project() version.
 
-# The file shipped as libcontainer.so (installed, packaged, put in the tarball) and
-# the target that makes it: the stripped dist/libcontainer.so; its debug info stays
-# in dist/libcontainer.so.debug, beside the build, for crash reports.
+# The files shipped (installed, packaged, put in the tarball) are the stripped copies in
+# dist/, made by the *_stripped targets; their debug info goes to the -dbgsym package.
 get_target_property(LIBCONTAINER_SHIPPED_PLUGIN container LIBCONTAINER_SHIPPED_FILE)
+get_target_property(LIBCONTAINER_SHIPPED_WATCH container-watch LIBCONTAINER_SHIPPED_FILE)
 set(LIBCONTAINER_SHIPPED_PLUGIN_TARGET container_stripped)
 
 set(LIBCONTAINER_PLUGINS_INSTALL_DIR share/falco/plugins)
@@ -21,9 +23,16 @@ set(LIBCONTAINER_CONFIG_D_INSTALL_DIR /etc/falco/config.d)
 set(LIBCONTAINER_DROP_IN ${CMAKE_CURRENT_SOURCE_DIR}/packaging/falco.container_plugin.yaml)
 
 # A plugin is dlopen'ed, never executed: 0644, like any shared library.
-install(FILES ${LIBCONTAINER_SHIPPED_PLUGIN} DESTINATION ${LIBCONTAINER_PLUGINS_INSTALL_DIR} RENAME libcontainer.so)
-install(TARGETS container-watch RUNTIME DESTINATION bin)
-install(FILES ${LIBCONTAINER_DROP_IN} DESTINATION ${LIBCONTAINER_CONFIG_D_INSTALL_DIR})
+install(FILES ${LIBCONTAINER_SHIPPED_PLUGIN} DESTINATION ${LIBCONTAINER_PLUGINS_INSTALL_DIR} RENAME libcontainer.so
+  COMPONENT plugin)
+install(PROGRAMS ${LIBCONTAINER_SHIPPED_WATCH} DESTINATION bin COMPONENT plugin)
+install(FILES ${LIBCONTAINER_DROP_IN} DESTINATION ${LIBCONTAINER_CONFIG_D_INSTALL_DIR} COMPONENT plugin)
+# Both files' debug info, where gdb looks by build ID (its debug-file-directory is
+# /usr/lib/debug). Not in a plain `cmake --install`: a Falco host wants it only to debug.
+foreach(target IN ITEMS container container-watch)
+  get_target_property(debug_tree ${target} LIBCONTAINER_DEBUG_TREE)
+  install(DIRECTORY ${debug_tree}/ DESTINATION lib/debug COMPONENT dbgsym EXCLUDE_FROM_ALL)
+endforeach()
 
 # falcoctl names its plugin artifacts after `uname -m` (x86_64, aarch64).
 set(LIBCONTAINER_TARBALL_ARCH ${CMAKE_SYSTEM_PROCESSOR})
@@ -36,41 +45,52 @@ add_custom_target(package-plugin-tarball
   VERBATIM)
 add_dependencies(package-plugin-tarball ${LIBCONTAINER_SHIPPED_PLUGIN_TARGET})
 
-# The .deb. Named for what it is to a Debian user, a Falco plugin: `lib*` names
-# libraries that programs link against (Debian policy 8.1), and runc's Go package is
-# also called libcontainer.
+# The .debs, one per install component. Named for what it is to a Debian user, a Falco
+# plugin: `lib*` names libraries that programs link against (Debian policy 8.1), and
+# runc's Go package is also called libcontainer. Only the per-component CPACK_DEBIAN_*
+# variables below differ between the two; the rest apply to both.
 set(CPACK_GENERATOR DEB)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL plugin dbgsym)
 set(CPACK_PACKAGE_NAME falco-container-plugin)
+set(CPACK_DEBIAN_PLUGIN_PACKAGE_NAME ${CPACK_PACKAGE_NAME})
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_NAME ${CPACK_PACKAGE_NAME}-dbgsym)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_PACKAGE_CONTACT "libcontainer maintainers <maintainers@users.noreply.r-seed-86f3584d.example>"
-  CACHE STRING "The .deb's Maintainer field")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "container and Kubernetes metadata for Falco (container plugin)")
-# The long description; CPack puts the summary line first and indents it.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "libcontainer.so is Falco's `container` plugin written in C++: it tells
+# Both packages' Maintainer field, said only here (tests/install takes it from here).
+set(CPACK_PACKAGE_CONTACT "libcontainer maintainers <libcontainer@localhost>")
+# Each description's first line is its summary (no CPACK_PACKAGE_DESCRIPTION_SUMMARY,
+# which CPack would put first in both); CPack indents the rest.
+set(CPACK_DEBIAN_PLUGIN_DESCRIPTION "container and Kubernetes metadata for Falco (container plugin)
+libcontainer.so is Falco's `container` plugin written in C++: it tells
 Falco which container and Kubernetes pod each process runs in, from docker,
 podman, containerd, CRI-O and the cgroups, and fills the container.*, k8s.*
 and proc.is_container_* fields. A drop-in in /etc/falco/config.d loads it.
 
 container-watch runs the same engine watchers without Falco and shows what
 they report.")
+set(CPACK_DEBIAN_DBGSYM_DESCRIPTION "debug symbols for ${CPACK_PACKAGE_NAME}
+The debug info of libcontainer.so and container-watch, in /usr/lib/debug/.build-id
+where gdb, elfutils and systemd-coredump find it by the build ID of the
+installed files.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_SECTION debug)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# container-watch without its debug info, as Debian ships programs (install(TARGETS)
-# rules strip; the plugin, an install(FILES) rule, goes in as shipped).
-set(CPACK_STRIP_FILES ON)
-# Depends from the ELF files' NEEDED entries (dpkg-shlibdeps).
+# Depends from the ELF files' NEEDED entries (dpkg-shlibdeps). The debug info is only
+# of use with the very files it was split from: the same version, as Debian's -dbgsym.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_DEPENDS "${CPACK_PACKAGE_NAME} (= ${PROJECT_VERSION})")
 # Falco 0.41+ packages bundle the reference plugin at the same two paths. Replaces
 # lets this package take those files over, and dpkg then keeps ours when falco is
 # upgraded (a file of a package that an installed package replaces is skipped).
-set(CPACK_DEBIAN_PACKAGE_ENHANCES falco)
-set(CPACK_DEBIAN_PACKAGE_REPLACES falco)
+set(CPACK_DEBIAN_PLUGIN_PACKAGE_ENHANCES falco)
+set(CPACK_DEBIAN_PLUGIN_PACKAGE_REPLACES falco)
 # An admin's edits to the drop-in survive upgrades.
 set(LIBCONTAINER_DEB_CONFFILES ${CMAKE_BINARY_DIR}/packaging/conffiles)
 file(WRITE ${LIBCONTAINER_DEB_CONFFILES} "${LIBCONTAINER_CONFIG_D_INSTALL_DIR}/falco.container_plugin.yaml\n")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${LIBCONTAINER_DEB_CONFFILES})
+set(CPACK_DEBIAN_PLUGIN_PACKAGE_CONTROL_EXTRA ${LIBCONTAINER_DEB_CONFFILES})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 
@@ -82,7 +102,8 @@ if(LIBCONTAINER_BUILD_TESTS AND NOT LIBCONTAINER_SANITIZE AND NOT LIBCONTAINER_T
   add_test(NAME install_tree COMMAND bash ${install_tests}/install_tree_test.sh ${CMAKE_COMMAND}
     ${CMAKE_BINARY_DIR} ${LIBCONTAINER_SHIPPED_PLUGIN} ${LIBCONTAINER_DROP_IN})
   add_test(NAME install_deb_package COMMAND bash ${install_tests}/deb_package_test.sh ${CMAKE_CPACK_COMMAND}
-    ${CMAKE_BINARY_DIR} ${PROJECT_VERSION} ${LIBCONTAINER_SHIPPED_PLUGIN} ${LIBCONTAINER_DROP_IN})
+    ${CMAKE_BINARY_DIR} ${PROJECT_VERSION} ${LIBCONTAINER_SHIPPED_PLUGIN} ${LIBCONTAINER_DROP_IN}
+    ${CPACK_PACKAGE_CONTACT})
   add_test(NAME install_plugin_tarball COMMAND bash ${install_tests}/plugin_tarball_test.sh ${CMAKE_COMMAND}
     ${CMAKE_CURRENT_SOURCE_DIR}/cmake/plugin_tarball.cmake ${PROJECT_VERSION} ${LIBCONTAINER_TARBALL_ARCH}
     ${LIBCONTAINER_SHIPPED_PLUGIN})
@@ -104,7 +125,8 @@ if(LIBCONTAINER_BUILD_TESTS AND NOT LIBCONTAINER_SANITIZE AND NOT LIBCONTAINER_T
     target_compile_definitions(falco_install_tests PRIVATE ${falco_test_definitions})
     set_source_files_properties(tests/install/falco_installed_plugin_test.cpp PROPERTIES COMPILE_DEFINITIONS
       "LIBCONTAINER_CMAKE_COMMAND=\"${CMAKE_COMMAND}\";LIBCONTAINER_BUILD_DIR=\"${CMAKE_BINARY_DIR}\"")
-    add_dependencies(falco_install_tests container container-watch ${LIBCONTAINER_SHIPPED_PLUGIN_TARGET})
+    add_dependencies(falco_install_tests container container-watch ${LIBCONTAINER_SHIPPED_PLUGIN_TARGET}
+      container-watch_stripped)
     gtest_discover_tests(falco_install_tests DISCOVERY_TIMEOUT 60
       PROPERTIES LABELS "install;falco" RUN_SERIAL TRUE TIMEOUT 300)
   endif()

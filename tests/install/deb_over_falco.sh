@@ -11,11 +11,8 @@ deb=$1 work=$scratch
 plugin=/usr/share/falco/plugins/libcontainer.so
 drop_in=/etc/falco/config.d/falco.container_plugin.yaml
 root=$work/root
-mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
-touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
-# --force-depends: the scratch root has none of the libraries the package depends on;
-# --force-not-root: a scratch root needs no root.
-in_root() { dpkg --root="$root" --log=/dev/null --force-script-chrootless --force-depends --force-not-root "$@" >>"$work/dpkg.log" 2>&1; }
+dpkg_root "$root"
+in_root() { in_dpkg_root "$root" "$@"; }
 
 # falco_deb VERSION: a `falco` package with the bundled plugin and its drop-in (a conffile).
 falco_deb() {

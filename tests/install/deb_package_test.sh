@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# cpack makes the .deb: its file list, control fields (version = the project's), the
-# drop-in as a conffile, the shipped plugin inside, and a Depends that names the
-# package of every library the packaged ELF files need (their NEEDED entries); then
-# installed over a Falco package (deb_over_falco.sh).
-# usage: deb_package_test.sh CPACK BUILD_DIR VERSION SHIPPED_PLUGIN DROP_IN
+# cpack makes the .deb: its file list, control fields (version = the project's, the
+# project's Maintainer), the drop-in as a conffile, the shipped plugin inside, and a
+# Depends that names the package of every library the packaged ELF files need (their
+# NEEDED entries); then installed over a Falco package (deb_over_falco.sh). cpack makes
+# the -dbgsym .deb too (dbgsym_package.sh).
+# usage: deb_package_test.sh CPACK BUILD_DIR VERSION SHIPPED_PLUGIN DROP_IN CONTACT
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=check.sh
 source "$(dirname "$0")/check.sh"
-cpack=$1 build=$2 version=$3 plugin=$4 drop_in=$5
+cpack=$1 build=$2 version=$3 plugin=$4 drop_in=$5 contact=$6
 arch=$(dpkg --print-architecture)
 
 # -B: cpack stages and writes in the scratch directory, not in the build tree.
 "$cpack" --config "$build/CPackConfig.cmake" -B "$scratch/out" >"$scratch/cpack.log" 2>&1 ||
   fail "cpack: $(cat "$scratch/cpack.log")"
 deb=$scratch/out/falco-container-plugin_${version}_${arch}.deb
-[ -f "$deb" ] || fail "no $(basename "$deb"); cpack wrote: $(ls "$scratch/out")"
+dbgsym=$scratch/out/falco-container-plugin-dbgsym_${version}_${arch}.deb
+for package in "$deb" "$dbgsym"; do
+  [ -f "$package" ] || fail "no $(basename "$package"); cpack wrote: $(ls "$scratch/out")"
+done
 
 expect_eq "dpkg -c (mode owner path)" "drwxr-xr-x root/root ./etc/
 drwxr-xr-x root/root ./etc/falco/
@@ -32,11 +36,14 @@ field() { dpkg-deb -f "$deb" "$1"; }
 expect_eq Package falco-container-plugin "$(field Package)"
 expect_eq Version "$version" "$(field Version)"
 expect_eq Architecture "$arch" "$(field Architecture)"
+expect_eq "Description summary" "container and Kubernetes metadata for Falco (container plugin)" \
+  "$(field Description | head -1)"
 expect_eq Section admin "$(field Section)"
 expect_eq Priority optional "$(field Priority)"
 expect_eq Replaces falco "$(field Replaces)"
 expect_eq Enhances falco "$(field Enhances)"
-[[ "$(field Maintainer)" =~ ^[^\<]+\ \<[^\>]+@[^\>]+\>$ ]] || fail "Maintainer is not 'name <address>': $(field Maintainer)"
+expect_eq Maintainer "$contact" "$(field Maintainer)"
+[[ "$contact" =~ ^[^\<]+\ \<[^\>]+@[^\>]+\>$ ]] || fail "Maintainer is not 'name <address>': $contact"
 expect_eq conffiles /etc/falco/config.d/falco.container_plugin.yaml "$(dpkg-deb -I "$deb" conffiles)"
 
 dpkg-deb -x "$deb" "$scratch/root"
@@ -65,3 +72,4 @@ done
 echo "$(basename "$deb"): Depends: $(field Depends)"
 
 bash "$(dirname "$0")/deb_over_falco.sh" "$deb"
+bash "$(dirname "$0")/dbgsym_package.sh" "$deb" "$dbgsym"
