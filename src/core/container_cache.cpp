@@ -17,25 +17,28 @@ const ContainerInfo* ContainerCache::Find(std::string_view id) const {
   auto it = entries_.find(id);
   if (it == entries_.end()) return nullptr;
   last_id_.assign(id);
-  last_info_ = it->second.get();
+  last_info_ = it->get();
   return last_info_;
 }
 
 std::shared_ptr<const ContainerInfo> ContainerCache::Get(std::string_view id) const {
   if (id.empty()) return host_;
   auto it = entries_.find(id);
-  return it == entries_.end() ? nullptr : it->second;
+  return it == entries_.end() ? nullptr : *it;
 }
 
 bool ContainerCache::Upsert(std::shared_ptr<const ContainerInfo> info) {
   last_info_ = nullptr;
   auto it = entries_.find(std::string_view(info->id));
   if (it != entries_.end()) {
-    it->second = std::move(info);
+    // Set elements are const: the node is taken out, given the new record
+    // (same id, so same place) and put back, without allocating.
+    auto node = entries_.extract(it);
+    node.value() = std::move(info);
+    entries_.insert(std::move(node));
     return false;
   }
-  std::string key = info->id;
-  entries_.emplace(std::move(key), std::move(info));
+  entries_.insert(std::move(info));
   return true;
 }
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "core/container_info.h"
 #include "core/field_extractor.h"
@@ -34,13 +34,28 @@ class ContainerCache : public ContainerLookup {
 
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (const auto& [id, info] : entries_) fn(*info);
+    for (const auto& info : entries_) fn(*info);
   }
 
  private:
-  struct Hash {
+  using Entry = std::shared_ptr<const ContainerInfo>;
+  // Entries are found by the id inside the record itself: a key of its own
+  // would cost every cached container another string and a bigger node.
+  // noexcept hashing also keeps libstdc++ from storing each hash in the node
+  // (a 12-character id is cheap to hash again).
+  struct IdHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+    size_t operator()(const Entry& entry) const noexcept { return (*this)(entry->id); }
+  };
+  struct IdEqual {
+    using is_transparent = void;
+    static std::string_view IdOf(std::string_view id) { return id; }
+    static std::string_view IdOf(const Entry& entry) { return entry->id; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return IdOf(a) == IdOf(b);
+    }
   };
   // Consecutive events mostly come from the same container: remembering the
   // last lookup skips hashing the id. Any mutation forgets it.
@@ -48,7 +63,7 @@ class ContainerCache : public ContainerLookup {
   mutable const ContainerInfo* last_info_ = nullptr;
 
   std::shared_ptr<const ContainerInfo> host_;
-  std::unordered_map<std::string, std::shared_ptr<const ContainerInfo>, Hash, std::equal_to<>> entries_;
+  std::unordered_set<Entry, IdHash, IdEqual> entries_;
 };
 
 }  // namespace libcontainer

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,43 @@ struct ProbeCommand {
   bool operator==(const ProbeCommand&) const = default;
 };
 
+// A probe command or none, with std::optional's interface for what records
+// need. It holds a pointer: most containers have no probes, and the three
+// std::optional<ProbeCommand> of a record (64 bytes each) were almost a quarter
+// of every cached container's fixed size.
+class OptionalProbe {
+ public:
+  OptionalProbe() = default;
+  OptionalProbe(const OptionalProbe& other) { *this = other; }
+  OptionalProbe(OptionalProbe&&) noexcept = default;
+  OptionalProbe& operator=(const OptionalProbe& other) {
+    probe_ = other.probe_ == nullptr ? nullptr : std::make_unique<ProbeCommand>(*other.probe_);
+    return *this;
+  }
+  OptionalProbe& operator=(OptionalProbe&&) noexcept = default;
+  OptionalProbe& operator=(std::optional<ProbeCommand> probe) {
+    probe_ = probe ? std::make_unique<ProbeCommand>(std::move(*probe)) : nullptr;
+    return *this;
+  }
+  ~OptionalProbe() = default;
+
+  bool has_value() const { return probe_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  const ProbeCommand& operator*() const { return *probe_; }
+  ProbeCommand& operator*() { return *probe_; }
+  const ProbeCommand* operator->() const { return probe_.get(); }
+  ProbeCommand* operator->() { return probe_.get(); }
+  void reset() { probe_.reset(); }
+
+  bool operator==(const OptionalProbe& other) const {
+    if (!has_value() || !other.has_value()) return has_value() == other.has_value();
+    return *probe_ == *other.probe_;
+  }
+
+ private:
+  std::unique_ptr<ProbeCommand> probe_;
+};
+
 struct ContainerInfo {
   ContainerType type = ContainerType::kUnknown;
   std::string id;       // short id (12 chars for runc-style ids)
@@ -95,9 +133,9 @@ struct ContainerInfo {
   std::vector<PortMapping> port_mappings;
   std::vector<ContainerMount> mounts;
 
-  std::optional<ProbeCommand> healthcheck;
-  std::optional<ProbeCommand> liveness_probe;
-  std::optional<ProbeCommand> readiness_probe;
+  OptionalProbe healthcheck;
+  OptionalProbe liveness_probe;
+  OptionalProbe readiness_probe;
 
   bool operator==(const ContainerInfo&) const = default;
 };

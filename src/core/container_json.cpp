@@ -93,7 +93,7 @@ void ReadStringMap(const json& obj, const char* key, std::map<std::string, std::
   }
 }
 
-void ReadProbe(const json& obj, const char* key, std::optional<ProbeCommand>* out) {
+void ReadProbe(const json& obj, const char* key, OptionalProbe* out) {
   const json* v = Find(obj, key);
   if (v == nullptr || !v->is_object()) return;
   ProbeCommand probe;

@@ -106,7 +106,7 @@ FieldValue LabelValue(const std::map<std::string, std::string>& labels, const st
   return it == labels.end() ? Null() : Str(it->second);
 }
 
-FieldValue FormatProbe(const std::optional<ProbeCommand>& probe, std::string& scratch) {
+FieldValue FormatProbe(const OptionalProbe& probe, std::string& scratch) {
   if (!probe) return Null();
   scratch.assign(probe->exe);
   for (const std::string& arg : probe->args) scratch.append(" ").append(arg);
@@ -408,7 +408,7 @@ ProcessCategory ClassifyProcess(const ProcessFacts& facts, const ContainerInfo* 
   if (facts.has_container_init_ancestor) return ProcessCategory::kContainer;
   if (info == nullptr) return ProcessCategory::kNone;
 
-  auto is = [&facts](const std::optional<ProbeCommand>& probe) {
+  auto is = [&facts](const OptionalProbe& probe) {
     if (!probe || probe->exe != facts.exe) return false;
     if (facts.args == nullptr) return probe->args.empty();
     return probe->args == *facts.args;
