@@ -28,6 +28,7 @@
 #include "cri/api.pb.h"
 #include "engines/docker/docker_decoder.h"
 #include "engines/podman/podman_decoder.h"
+#include "engines/proto_entries.h"
 #include "engines/proto_json.h"
 #include "host/scap_reader.h"
 
@@ -83,8 +84,8 @@ Message FromJson(const std::string& text) {
   Message m;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(libcontainer::engine_testing::AsOurProtoJson(text), &m,
-                                                   options)
+  if (!google::protobuf::util::JsonStringToMessage(
+           libcontainer::engine_testing::AsOurProtoJson<Message>(text), &m, options)
            .ok()) {
     throw std::runtime_error("not a " + m.GetTypeName() + ": " + text.substr(0, 80));
   }
@@ -112,7 +113,9 @@ void Containerd() {
   containerd::services::containers::v1::Container c;
   c.set_id(doc.at("ID").get<std::string>());
   c.set_image(doc.at("Image").get<std::string>());
-  for (const auto& [k, v] : doc.at("Labels").items()) (*c.mutable_labels())[k] = v.get<std::string>();
+  for (const auto& [k, v] : doc.at("Labels").items()) {
+    libcontainer::engine_testing::SetEntry(c.mutable_labels(), k, v.get<std::string>());
+  }
   c.mutable_runtime()->set_name(doc.at("Runtime").at("Name").get<std::string>());
   google::protobuf::util::TimeUtil::FromString(doc.at("CreatedAt").get<std::string>(),
                                                c.mutable_created_at());

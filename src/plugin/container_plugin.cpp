@@ -44,7 +44,7 @@ ContainerPlugin::ContainerPlugin(const ss_plugin_init_input& input)
       threads_(input),
       store_(config_.static_container),
       containers_table_(store_.cache()),
-      sink_(emitter_),
+      sink_(emitter_, logger_),
       // Built now so that config mistakes fail init; started with the async handler.
       engines_(CreateEngines(config_, HostRootFromEnvironment(), logger_), logger_),
       tagger_(threads_, store_, engines_, emitter_,

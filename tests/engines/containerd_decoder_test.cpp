@@ -14,12 +14,14 @@
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
 #include "engines/common/oci_spec.h"
+#include "engines/proto_entries.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
 
 using engine_testing::ReadSample;
+using engine_testing::SetEntry;
 
 using nlohmann::json;
 namespace containers_v1 = ::containerd::services::containers::v1;
@@ -33,7 +35,7 @@ containers_v1::Container FromCtrInfo(const json& doc) {
   containers_v1::Container c;
   c.set_id(doc.at("ID").get<std::string>());
   c.set_image(doc.at("Image").get<std::string>());
-  for (const auto& [k, v] : doc.at("Labels").items()) (*c.mutable_labels())[k] = v.get<std::string>();
+  for (const auto& [k, v] : doc.at("Labels").items()) SetEntry(c.mutable_labels(), k, v.get<std::string>());
   c.mutable_runtime()->set_name(doc.at("Runtime").at("Name").get<std::string>());
   c.set_snapshotter(doc.at("Snapshotter").get<std::string>());
   c.set_snapshot_key(doc.at("SnapshotKey").get<std::string>());
@@ -182,9 +184,9 @@ TEST(ContainerdDecoder, PrivilegedHeuristicNegatives) {
 TEST(ContainerdDecoder, LabelsLongerThanTheLimitAreDropped) {
   containers_v1::Container c;
   c.set_id("abc");
-  (*c.mutable_labels())["short"] = "ok";
-  (*c.mutable_labels())["long"] = std::string(101, 'x');
-  (*c.mutable_labels())["edge"] = std::string(100, 'y');
+  SetEntry(c.mutable_labels(), "short", "ok");
+  SetEntry(c.mutable_labels(), "long", std::string(101, 'x'));
+  SetEntry(c.mutable_labels(), "edge", std::string(100, 'y'));
   auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
   EXPECT_EQ(info->labels.count("short"), 1u);
@@ -214,7 +216,7 @@ TEST(ContainerdDecoder, CriCreatedContainer) {
   containers_v1::Container c;
   c.set_id("c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094");
   c.set_image("localhost/local/busybox:test");
-  (*c.mutable_labels())["io.cri-containerd.kind"] = "container";
+  SetEntry(c.mutable_labels(), "io.cri-containerd.kind", "container");
   c.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-container-status-verbose.json").dump());
   auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
@@ -225,7 +227,7 @@ TEST(ContainerdDecoder, CriCreatedContainer) {
   EXPECT_FALSE(info->privileged);    // ro cgroup mount
   EXPECT_EQ(info->env.size(), 2u);
 
-  (*c.mutable_labels())["io.kubernetes.container.name"] = "from-label";
+  SetEntry(c.mutable_labels(), "io.kubernetes.container.name", "from-label");
   EXPECT_EQ(DecodeContainerdContainer(c, DecodeOptions{}, nullptr)->name, "from-label");
 }
 
@@ -233,7 +235,7 @@ TEST(ContainerdDecoder, CriSandboxContainer) {
   containers_v1::Container c;
   c.set_id("65fbe34e7da3601ab1d2f0bcf14c9f7a6554db977f789433adbb63bc7613a83c");
   c.set_image("localhost/podman-pause:4.3.1-0");
-  (*c.mutable_labels())["io.cri-containerd.kind"] = "sandbox";
+  SetEntry(c.mutable_labels(), "io.cri-containerd.kind", "sandbox");
   c.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-pod-status-verbose.json").dump());
   auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
@@ -251,7 +253,7 @@ TEST(ContainerdDecoder, CriContainerNamesItsPodFromAnnotations) {
   // seconds later): the io.kubernetes.cri.sandbox-* annotations become kubelet's pod labels.
   containers_v1::Container c;
   c.set_id("c8117a6ad48c5eba6631d57b4b1cf74ef34258ec72ab8ecf92b7d9c3457e7094");
-  (*c.mutable_labels())["io.cri-containerd.kind"] = "container";
+  SetEntry(c.mutable_labels(), "io.cri-containerd.kind", "container");
   c.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-container-status-verbose.json").dump());
   auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
@@ -262,7 +264,7 @@ TEST(ContainerdDecoder, CriContainerNamesItsPodFromAnnotations) {
   EXPECT_EQ(info->name, "probe-ctr");
 
   // Labels kubelet set win over the annotations.
-  (*c.mutable_labels())["io.kubernetes.pod.name"] = "kubelet-pod";
+  SetEntry(c.mutable_labels(), "io.kubernetes.pod.name", "kubelet-pod");
   EXPECT_EQ(DecodeContainerdContainer(c, DecodeOptions{}, nullptr)->labels["io.kubernetes.pod.name"],
             "kubelet-pod");
 
@@ -290,7 +292,10 @@ events_v1::Envelope Wrap(const std::string& ns, const std::string& topic, const 
   Message m;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;  // rootfs, io, ...: not declared
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(payload_json, &m, options).ok()) << payload_json;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  engine_testing::AsOurProtoJson<Message>(payload_json), &m, options)
+                  .ok())
+      << payload_json;
   events_v1::Envelope e;
   e.set_namespace_(ns);
   e.set_topic(topic);

@@ -14,12 +14,14 @@
 
 #include "engines/fake_containerd_server.h"
 #include "engines/fake_engine.h"
+#include "engines/proto_entries.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
 
 using engine_testing::FastTiming;
+using engine_testing::SetEntry;
 using engine_testing::UniqueSocketPath;
 
 namespace containers_v1 = ::containerd::services::containers::v1;
@@ -36,7 +38,7 @@ containers_v1::Container Container(const std::string& id,
   containers_v1::Container container;
   container.set_id(id);
   container.set_image(image);
-  (*container.mutable_labels())["app"] = "cache";
+  SetEntry(container.mutable_labels(), "app", "cache");
   container.mutable_spec()->set_type_url("types.containerd.io/opencontainers/runtime-spec/1/Spec");
   container.mutable_spec()->set_value(R"({"process":{"user":{"uid":0},"env":["A=1"]},"linux":{}})");
   container.mutable_created_at()->set_seconds(1700000000);

@@ -8,12 +8,14 @@
 #include <sstream>
 
 #include "cri/api.pb.h"
+#include "engines/proto_entries.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer {
 namespace {
 
 using engine_testing::ReadSampleMessage;
+using engine_testing::SetEntry;
 
 using nlohmann::json;
 namespace cri = ::runtime::v1;
@@ -142,7 +144,7 @@ TEST(CriDecoder, RegistryWithPort) {
 
 TEST(CriDecoder, ImageIdOnlyFallsBackToAnnotations) {
   auto r = Minimal("sha256:6cfb7b644355", "sha256:6cfb7b644355");
-  (*r.mutable_status()->mutable_annotations())["io.kubernetes.cri-o.ImageName"] = "quay.io/org/tool:3";
+  SetEntry(r.mutable_status()->mutable_annotations(), "io.kubernetes.cri-o.ImageName", "quay.io/org/tool:3");
   auto info = DecodeCriContainer(r, nullptr, "cri-o", DecodeOptions{}, nullptr);
   EXPECT_EQ(info->image, "quay.io/org/tool:3");
   EXPECT_EQ(info->image_repo, "quay.io/org/tool");
@@ -260,8 +262,8 @@ TEST(CriDecoder, CniResultFromContainerdIsSet) {
 TEST(CriDecoder, CniResultFromCrioAnnotation) {
   auto sandbox = SampleSandbox();
   sandbox.clear_info();
-  (*sandbox.mutable_status()->mutable_annotations())["io.kubernetes.cri-o.CNIResult"] =
-      R"({"cniVersion":"1.0.0"})";
+  SetEntry(sandbox.mutable_status()->mutable_annotations(), "io.kubernetes.cri-o.CNIResult",
+           R"({"cniVersion":"1.0.0"})");
   auto info = DecodeCriSandbox(sandbox, "cri-o", DecodeOptions{}, nullptr);
   EXPECT_EQ(info->cni_json, R"({"cniVersion":"1.0.0"})");
   EXPECT_EQ(info->image, "");
@@ -281,9 +283,9 @@ TEST(CriDecoder, HostNamespacesFromSandbox) {
 
 TEST(CriDecoder, LongLabelsDropped) {
   auto r = SampleContainer();
-  (*r.mutable_status()->mutable_labels())["big"] = std::string(200, 'v');
+  SetEntry(r.mutable_status()->mutable_labels(), "big", std::string(200, 'v'));
   auto sandbox = SampleSandbox();
-  (*sandbox.mutable_status()->mutable_labels())["bigpod"] = std::string(200, 'v');
+  SetEntry(sandbox.mutable_status()->mutable_labels(), "bigpod", std::string(200, 'v'));
   auto info = DecodeCriContainer(r, &sandbox, "containerd", DecodeOptions{}, nullptr);
   EXPECT_EQ(info->labels.count("big"), 0u);
   EXPECT_EQ(info->pod_sandbox_labels.count("bigpod"), 0u);

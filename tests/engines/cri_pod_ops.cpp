@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "engines/proto_entries.h"
 #include "engines/real_containerd.h"
 
 namespace testengines {
@@ -30,7 +31,7 @@ cri::PodSandboxConfig HostNetworkPodConfig(const std::string& name, const std::s
   config.mutable_metadata()->set_name(name);
   config.mutable_metadata()->set_namespace_(ns);
   config.mutable_metadata()->set_uid(uid);
-  config.mutable_labels()->insert(labels.begin(), labels.end());
+  libcontainer::engine_testing::SetEntries(config.mutable_labels(), labels);
   cri::LinuxPodSandboxConfig* linux_config = config.mutable_linux();
   linux_config->set_cgroup_parent(cgroup_parent);
   SetHostNamespaces(linux_config->mutable_security_context()->mutable_namespace_options());
@@ -48,7 +49,7 @@ cri::CreateContainerRequest PodContainerRequest(const std::string& sandbox_id,
   config->mutable_image()->set_image(RealContainerd::kImage);
   config->add_command("sleep");
   config->add_args("1000");
-  config->mutable_labels()->insert(labels.begin(), labels.end());
+  libcontainer::engine_testing::SetEntries(config->mutable_labels(), labels);
   SetHostNamespaces(config->mutable_linux()->mutable_security_context()->mutable_namespace_options());
   return request;
 }

@@ -21,6 +21,7 @@
 
 #include "engines/cri/cri_client.h"
 #include "engines/cri_pod_ops.h"
+#include "engines/proto_entries.h"
 
 namespace {
 
@@ -70,9 +71,8 @@ bool PodConfig(libcontainer::CriClient& client, const std::string& sandbox, cri:
   const auto& meta = status.status().metadata();
   *config =
       testengines::HostNetworkPodConfig(meta.name(), meta.namespace_(), meta.uid(),
-                                        {status.status().labels().begin(), status.status().labels().end()});
-  config->mutable_annotations()->insert(status.status().annotations().begin(),
-                                        status.status().annotations().end());
+                                        libcontainer::engine_testing::EntryMap(status.status().labels()));
+  *config->mutable_annotations() = status.status().annotations();
   return true;
 }
 

@@ -20,10 +20,13 @@
 #include "engines/fake_engine.h"
 #include "engines/fake_http_server.h"
 #include "engines/fault_scripts.h"
+#include "engines/proto_entries.h"
 #include "engines/sample_files.h"
 
 namespace libcontainer::fault_testing {
 namespace {
+
+using engine_testing::SetEntry;
 
 // "\xEF\xBF\xBD", U+FFFD, spelled short for the expectations.
 const std::string kFffd(kReplacementCharacter);
@@ -84,14 +87,17 @@ TEST(InvalidTextTest, DockerBytesThatAreNotUtf8AndNulsKeepTheContainer) {
 // proto3 parsers refuse a `string` field that is not UTF-8, which made one
 // such label cost a whole List answer, and with it every container of the
 // engine. containerd before 1.7 (gogo protobuf) sends them as stored.
-TEST(InvalidTextTest, ContainerdLabelsThatAreNotUtf8KeepTheListing) {
+TEST(InvalidTextTest, ContainerdTextThatIsNotUtf8KeepsTheListing) {
   const std::string socket = engine_testing::UniqueSocketPath("invalid-text-containerd");
   testing::FakeContainerdServer server(socket);
   containerd::services::containers::v1::Container container;
   container.set_id(Id("d1"));
-  container.set_image("docker.io/library/redis:7");
-  (*container.mutable_labels())["bad"] = "v" + kBadBytes;
-  (*container.mutable_labels())["nul"] = kNulValue;
+  container.set_image("redis" + kBadBytes);
+  container.set_snapshot_key("snap" + kBadBytes);
+  SetEntry(container.mutable_labels(), "bad", "v" + kBadBytes);
+  SetEntry(container.mutable_labels(), "nul", kNulValue);
+  SetEntry(container.mutable_labels(), "key" + kBadBytes, "v");  // a key too
+  SetEntry(container.mutable_labels(), "io.kubernetes.container.name", "name" + kBadBytes);
   server.AddContainer("default", container);
   containerd::services::containers::v1::Container fine;
   fine.set_id(Id("d2"));
@@ -103,34 +109,104 @@ TEST(InvalidTextTest, ContainerdLabelsThatAreNotUtf8KeepTheListing) {
   ASSERT_TRUE(engine.WaitForInitialList(kGuard));
   ASSERT_TRUE(sink.Added(Id("d2")).has_value()) << "the listing failed";
   const auto listed = sink.Added(Id("d1"));
-  ASSERT_TRUE(listed.has_value());
+  ASSERT_TRUE(listed.has_value()) << "the container was dropped";
+  const std::string bad = kFffd + "x" + kFffd;  // kBadBytes, cleaned
   const ContainerInfo read = ThroughThePayload(*listed);
-  EXPECT_EQ(read.labels.at("bad"), "v" + kFffd + "x" + kFffd);
+  EXPECT_EQ(read.labels.at("bad"), "v" + bad);
   EXPECT_EQ(read.labels.at("nul"), "a" + kFffd + "b");
+  EXPECT_EQ(read.labels.at("key" + bad), "v");
+  EXPECT_EQ(read.name, "name" + bad);
+  EXPECT_EQ(read.image, "redis" + bad);
+
+  // A lookup by short id (a filtered List) answers one such container too.
+  containerd::services::containers::v1::Container later = container;
+  later.set_id(Id("d3"));
+  server.AddContainer("default", later);
+  engine.RequestLookup(Id("d3").substr(0, 12));
+  const auto looked_up = sink.WaitForAdded(Id("d3"));
+  ASSERT_TRUE(looked_up.has_value()) << "the lookup failed";
+  EXPECT_EQ(ThroughThePayload(*looked_up).labels.at("key" + bad), "v");
   EXPECT_TRUE(engine.stats().connected);
+  EXPECT_EQ(engine.stats().lookup_failures, 0u);
   engine.Stop();
   ::unlink(socket.c_str());
 }
 
-TEST(InvalidTextTest, CriLabelsThatAreNotUtf8KeepTheListing) {
-  const std::string socket = engine_testing::UniqueSocketPath("invalid-text-cri");
+// Label values, and keys, names, the image and paths: text that is `string`
+// upstream, where one bad byte makes protobuf 3.21 refuse the whole answer
+// (ListContainers: every container of the runtime; an event: the stream).
+// The pod's text reaches the container's record too.
+TEST(InvalidTextTest, CriTextThatIsNotUtf8KeepsTheListingAndTheStream) {
+  const std::string socket = engine_testing::UniqueSocketPath("invalid-keys-cri");
   testing::FakeCriServer server(socket);
+  runtime::v1::PodSandboxStatusResponse pod;
+  pod.mutable_status()->set_id(Id("p1"));
+  pod.mutable_status()->mutable_metadata()->set_name("pod" + kBadBytes);
+  pod.mutable_status()->mutable_metadata()->set_namespace_("ns" + kBadBytes);
+  pod.mutable_status()->set_state(runtime::v1::SANDBOX_READY);
+  SetEntry(pod.mutable_status()->mutable_labels(), "tier" + kBadBytes, "db");
+  server.AddSandbox(pod);
   runtime::v1::ContainerStatusResponse status;
-  status.mutable_status()->set_id(Id("r1"));
-  status.mutable_status()->mutable_metadata()->set_name("app");
-  status.mutable_status()->set_state(runtime::v1::CONTAINER_RUNNING);
-  (*status.mutable_status()->mutable_labels())["bad"] = "v" + kBadBytes;
-  (*status.mutable_status()->mutable_annotations())["note"] = kNulValue;
-  server.AddContainer(status);
+  runtime::v1::ContainerStatus* s = status.mutable_status();
+  s->set_id(Id("r1"));
+  s->mutable_metadata()->set_name("app" + kBadBytes);
+  s->set_state(runtime::v1::CONTAINER_RUNNING);
+  s->mutable_image()->set_image("busybox" + kBadBytes);
+  s->set_image_ref("busybox" + kBadBytes);
+  s->set_message("exec: " + kBadBytes);
+  s->set_log_path("/var/log/pods/" + kBadBytes);
+  SetEntry(s->mutable_labels(), "bad", "v" + kBadBytes);
+  SetEntry(s->mutable_labels(), "key" + kBadBytes, "v");
+  SetEntry(s->mutable_annotations(), "note" + kBadBytes, kNulValue);
+  runtime::v1::Mount* mount = s->add_mounts();
+  mount->set_host_path("/data/" + kBadBytes);
+  mount->set_container_path("/in" + kBadBytes);
+  server.AddContainer(status, Id("p1"));
+  runtime::v1::ContainerStatusResponse fine;
+  fine.mutable_status()->set_id(Id("r2"));
+  fine.mutable_status()->mutable_metadata()->set_name("fine");
+  server.AddContainer(fine);
   CapturingLogger logger;
   RecordingSink sink;
   CriEngine engine({socket}, PluginConfig{}, logger, FastTiming());
   engine.Start(sink);
   ASSERT_TRUE(engine.WaitForInitialList(kGuard));
+  ASSERT_TRUE(sink.Added(Id("r2")).has_value()) << "the listing failed";
   const auto listed = sink.Added(Id("r1"));
-  ASSERT_TRUE(listed.has_value()) << "the listing failed";
-  EXPECT_EQ(ThroughThePayload(*listed).labels.at("bad"), "v" + kFffd + "x" + kFffd);
+  ASSERT_TRUE(listed.has_value()) << "the container was dropped";
+  const std::string bad = kFffd + "x" + kFffd;  // kBadBytes, cleaned
+  const ContainerInfo read = ThroughThePayload(*listed);
+  EXPECT_EQ(read.name, "app" + bad);
+  EXPECT_EQ(read.image, "busybox" + bad);
+  EXPECT_EQ(read.labels.at("bad"), "v" + bad);
+  EXPECT_EQ(read.labels.at("key" + bad), "v");
+  EXPECT_EQ(read.labels.at("io.kubernetes.pod.name"), "pod" + bad);
+  EXPECT_EQ(read.labels.at("io.kubernetes.pod.namespace"), "ns" + bad);
+  EXPECT_EQ(read.pod_sandbox_labels.at("tier" + bad), "db");
+  ASSERT_EQ(read.mounts.size(), 1u);
+  EXPECT_EQ(read.mounts[0].source, "/data/" + bad);
+  EXPECT_EQ(read.mounts[0].destination, "/in" + bad);
+  const auto sandbox = sink.Added(Id("p1"));
+  ASSERT_TRUE(sandbox.has_value()) << "the pod was dropped";
+  EXPECT_EQ(ThroughThePayload(*sandbox).name, "pod" + bad);
+
+  // An event whose statuses carry such a name, for a container whose status
+  // does too: the stream goes on, and the container is reported.
+  ASSERT_TRUE(server.WaitForEventStreams(1, kGuard));
+  runtime::v1::ContainerStatusResponse later = status;
+  later.mutable_status()->set_id(Id("r3"));
+  server.AddContainer(later);
+  runtime::v1::ContainerEventResponse event;
+  event.set_container_id(Id("r3"));
+  event.set_container_event_type(runtime::v1::CONTAINER_CREATED_EVENT);
+  *event.add_containers_statuses() = later.status();
+  server.PushEvent(event);
+  const auto from_event = sink.WaitForAdded(Id("r3"));
+  ASSERT_TRUE(from_event.has_value()) << "the event was lost";
+  EXPECT_EQ(ThroughThePayload(*from_event).name, "app" + bad);
   EXPECT_TRUE(engine.stats().connected);
+  EXPECT_EQ(engine.stats().reconnects, 0u);
+  EXPECT_EQ(engine.stats().inspect_errors, 0u);
   engine.Stop();
   ::unlink(socket.c_str());
 }

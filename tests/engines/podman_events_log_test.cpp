@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -43,13 +44,13 @@ class PodmanEventsLogTest : public ::testing::Test {
   }
 
   void StartLog() {
-    log_ = std::make_unique<PodmanEventsLog>(
-        path_,
-        [this](const EngineEvent& event) {
-          std::lock_guard lock(mu_);
-          events_.push_back(event);
-        },
-        logger_, 20ms);
+    PodmanEventsLog::Callbacks callbacks;
+    callbacks.on_event = [this](const EngineEvent& event) {
+      std::lock_guard lock(mu_);
+      events_.push_back(event);
+    };
+    callbacks.on_malformed = [this] { malformed_calls_.fetch_add(1); };
+    log_ = std::make_unique<PodmanEventsLog>(path_, std::move(callbacks), logger_, 20ms, warning_interval_);
     log_->Start();
   }
   std::vector<EngineEvent> events() const {
@@ -66,6 +67,9 @@ class PodmanEventsLogTest : public ::testing::Test {
   }
 
   std::string dir_, path_;
+  // Every skipped line logged, unless a test wants the flood rule.
+  std::chrono::milliseconds warning_interval_{0};
+  std::atomic<uint64_t> malformed_calls_{0};
   CapturingLogger logger_;
   mutable std::mutex mu_;
   std::vector<EngineEvent> events_;
@@ -176,10 +180,57 @@ TEST_F(PodmanEventsLogTest, MalformedLinesAreSkippedAndCounted) {
                     PodmanLogLine("create", Id("h2")));
   ASSERT_TRUE(WaitForEvents(1));
   EXPECT_EQ(Ids(), std::vector<std::string>{Id("h2")});
-  EXPECT_EQ(log_->malformed(), 3u);  // image events are not malformed
-  EXPECT_EQ(log_->lines(), 4u);      // the overlong one is never a line
-  EXPECT_TRUE(logger_.Contains(LogLevel::kDebug, "skipping malformed line in " + path_ + ": not json"));
-  EXPECT_TRUE(logger_.Contains(LogLevel::kDebug, "skipping overlong line"));
+  EXPECT_EQ(log_->malformed(), 3u);        // image events are not malformed
+  EXPECT_EQ(log_->lines(), 4u);            // the overlong one is never a line
+  EXPECT_EQ(malformed_calls_.load(), 3u);  // what the engine's counter counts
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "skipping malformed line in " + path_ + ": not json"));
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "skipping overlong line"));
+}
+
+// A flood of garbage between good lines (issue 11, faults): every good line
+// is still handled, every bad one counted, and the log gets the first one
+// and then a count, not a line per bad line.
+TEST_F(PodmanEventsLogTest, AFloodOfGarbageIsCountedAndLoggedBounded) {
+  constexpr size_t kBatches = 20, kGarbagePerBatch = 500;
+  warning_interval_ = 3600s;  // the whole flood falls in one interval
+  fs::create_directories(dir_ + "/events");
+  StartLog();
+  std::vector<std::string> expected;
+  for (size_t batch = 0; batch < kBatches; ++batch) {
+    std::string text;
+    for (size_t n = 0; n < kGarbagePerBatch; ++n) {
+      // Words, JSON cut short, stray bytes with a NUL, a lone bracket.
+      switch (n % 4) {
+        case 0:
+          text += "garbage " + std::to_string(batch) + "-" + std::to_string(n) + "\n";
+          break;
+        case 1:
+          text += PodmanLogLine("create", Id("zz")).substr(0, 40) + "\n";
+          break;
+        case 2:
+          text += std::string("\xff\xfe\x00{\"Type\":\n", 12);
+          break;
+        default:
+          text += "[\n";
+      }
+    }
+    const std::string id = Id("f" + std::to_string(batch));
+    text += PodmanLogLine("create", id);
+    expected.push_back(id);
+    Append(path_, text);
+  }
+  ASSERT_TRUE(WaitForEvents(kBatches));
+  EXPECT_EQ(Ids(), expected);
+  EXPECT_EQ(log_->malformed(), kBatches * kGarbagePerBatch);
+  EXPECT_EQ(malformed_calls_.load(), kBatches * kGarbagePerBatch);
+  EXPECT_EQ(logger_.Count(LogLevel::kWarning, "skipping malformed line in " + path_), 1u);
+  EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, ": garbage 0-0"));
+  // The count of the rest comes when the log is no longer followed.
+  log_->Stop();
+  EXPECT_TRUE(
+      logger_.Contains(LogLevel::kWarning, "podman: " + std::to_string(kBatches * kGarbagePerBatch - 1) +
+                                               " more malformed lines in " + path_ + " were not logged"));
+  EXPECT_EQ(logger_.Count(LogLevel::kWarning, "malformed line"), 2u);
 }
 
 TEST_F(PodmanEventsLogTest, StopIsPromptAndIdempotent) {

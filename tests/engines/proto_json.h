@@ -1,9 +1,12 @@
 // Recorded CRI and containerd messages are stored as upstream's protobuf JSON,
-// where label and annotation values are strings; our subset declares them
-// `bytes` (see proto/cri/api.proto), whose JSON form is base64. This turns a
-// recorded document into the JSON our messages read. Header-only; for tests
-// and the fuzz seed maker.
+// in which our `bytes` fields are strings (base64 in our JSON form) and our
+// `repeated BytesMapEntry` fields are maps, i.e. JSON objects (arrays of
+// {key, value} in ours); see proto/cri/api.proto for why ours differ. This
+// turns a recorded document into the JSON our message reads, guided by the
+// message's descriptor. Header-only; for tests and the fuzz seed maker.
 #pragma once
+
+#include <google/protobuf/descriptor.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,28 +27,50 @@ inline std::string Base64(std::string_view bytes) {
   return out;
 }
 
-// Re-encodes, at any depth, the string values of every "labels" and
-// "annotations" object.
-inline void EncodeLabelValues(nlohmann::json& node) {
-  if (node.is_array()) {
-    for (auto& item : node) EncodeLabelValues(item);
-    return;
+inline void ToOurProtoJson(nlohmann::json& message, const google::protobuf::Descriptor& type);
+
+// One value of `field` (an element, for a repeated field).
+inline void ToOurFieldJson(nlohmann::json& value, const google::protobuf::FieldDescriptor& field) {
+  using google::protobuf::FieldDescriptor;
+  if (field.type() == FieldDescriptor::TYPE_BYTES && value.is_string()) {
+    value = Base64(value.get<std::string>());
+  } else if (field.type() == FieldDescriptor::TYPE_MESSAGE &&
+             field.message_type()->file()->package() != "google.protobuf") {
+    ToOurProtoJson(value, *field.message_type());
   }
-  if (!node.is_object()) return;
-  for (auto& [key, value] : node.items()) {
-    if ((key == "labels" || key == "annotations") && value.is_object()) {
-      for (auto& [name, text] : value.items()) {
-        if (text.is_string()) text = Base64(text.get<std::string>());
+}
+
+// `message`, a JSON object of upstream's form of `type`, rewritten in place.
+inline void ToOurProtoJson(nlohmann::json& message, const google::protobuf::Descriptor& type) {
+  if (!message.is_object()) return;
+  for (auto& [name, value] : message.items()) {
+    const google::protobuf::FieldDescriptor* field = type.FindFieldByName(name);
+    if (field == nullptr) field = type.FindFieldByCamelcaseName(name);
+    if (field == nullptr) continue;
+    if (field->is_map()) {  // a map of ours: only its values can differ
+      if (!value.is_object()) continue;
+      for (auto& item : value) ToOurFieldJson(item, *field->message_type()->map_value());
+    } else if (field->is_repeated() && field->message_type() != nullptr &&
+               field->message_type()->name() == "BytesMapEntry" && value.is_object()) {
+      nlohmann::json entries = nlohmann::json::array();
+      for (auto& [key, item] : value.items()) {
+        nlohmann::json entry = {{"key", key}, {"value", item}};
+        ToOurProtoJson(entry, *field->message_type());
+        entries.push_back(std::move(entry));
       }
+      value = std::move(entries);
+    } else if (field->is_repeated() && value.is_array()) {
+      for (auto& item : value) ToOurFieldJson(item, *field);
     } else {
-      EncodeLabelValues(value);
+      ToOurFieldJson(value, *field);
     }
   }
 }
 
-inline std::string AsOurProtoJson(const std::string& recorded) {
+template <typename Message>
+std::string AsOurProtoJson(const std::string& recorded) {
   nlohmann::json doc = nlohmann::json::parse(recorded);
-  EncodeLabelValues(doc);
+  ToOurProtoJson(doc, *Message::descriptor());
   return doc.dump();
 }
 

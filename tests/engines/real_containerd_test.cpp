@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "engines/proto_entries.h"
 #include "engines/real_containerd_cri.h"
 
 namespace testengines {
@@ -12,6 +13,7 @@ namespace {
 
 namespace cri = ::runtime::v1;
 using Clock = std::chrono::steady_clock;
+using libcontainer::engine_testing::EntryMap;
 
 double MsSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -136,12 +138,12 @@ TEST_F(RealContainerdTest, CriHostNetworkPod) {
   EXPECT_EQ(containers[0].id(), container);
   EXPECT_EQ(containers[0].pod_sandbox_id(), sandbox);
   EXPECT_EQ(containers[0].metadata().name(), "smoke-ctr");
-  EXPECT_EQ(containers[0].labels().at("app"), "api");
+  EXPECT_EQ(EntryMap(containers[0].labels()).at("app"), "api");
   EXPECT_EQ(containers[0].state(), cri::CONTAINER_RUNNING);
   cri::PodSandboxStatusResponse pod_status;
   ASSERT_TRUE(containerd_->cri().PodSandboxStatus(sandbox, false, &pod_status).ok());
   EXPECT_EQ(pod_status.status().metadata().namespace_(), "smoke-ns");
-  EXPECT_EQ(pod_status.status().labels().at("tier"), "db");
+  EXPECT_EQ(EntryMap(pod_status.status().labels()).at("tier"), "db");
   EXPECT_EQ(pod_status.status().linux().namespaces().options().network(), cri::NODE);
 
   // A pod under a kubelet-style cgroup parent, left for the destructor.

@@ -36,7 +36,7 @@ inline std::vector<std::string> ReadSampleLines(const std::string& name) {
 template <typename Message>
 Message ReadSampleMessage(const std::string& name) {
   Message m;
-  auto status = google::protobuf::util::JsonStringToMessage(AsOurProtoJson(ReadSample(name)), &m);
+  auto status = google::protobuf::util::JsonStringToMessage(AsOurProtoJson<Message>(ReadSample(name)), &m);
   EXPECT_TRUE(status.ok()) << name << ": " << status.ToString();
   return m;
 }

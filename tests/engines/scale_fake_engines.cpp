@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "engines/fake_cri_server.h"
+#include "engines/proto_entries.h"
 #include "engines/proto_json.h"
 #include "engines/scale_listing.h"
 
@@ -299,11 +300,12 @@ class ScaleCri {
   ScaleCri(libcontainer::testing::FakeCriServer& server, const std::string& container_sample,
            const std::string& pod_sample)
       : server_(server) {
-    // Recorded as upstream's JSON: our protos read label values as bytes.
+    // Recorded as upstream's JSON: our protos read engine text as bytes.
     google::protobuf::util::JsonStringToMessage(
-        libcontainer::engine_testing::AsOurProtoJson(container_sample), &container_);
-    google::protobuf::util::JsonStringToMessage(libcontainer::engine_testing::AsOurProtoJson(pod_sample),
-                                                &pod_);
+        libcontainer::engine_testing::AsOurProtoJson<cri::ContainerStatusResponse>(container_sample),
+        &container_);
+    google::protobuf::util::JsonStringToMessage(
+        libcontainer::engine_testing::AsOurProtoJson<cri::PodSandboxStatusResponse>(pod_sample), &pod_);
   }
   bool ok() const { return container_.has_status() && pod_.has_status(); }
 
@@ -314,16 +316,18 @@ class ScaleCri {
       cri::PodSandboxStatusResponse sandbox = pod_;
       sandbox.mutable_status()->set_id(pod_id);
       sandbox.mutable_status()->mutable_metadata()->set_name("pod-" + std::to_string(pod));
-      (*sandbox.mutable_status()->mutable_labels())["io.kubernetes.pod.name"] = "pod-" + std::to_string(pod);
+      libcontainer::engine_testing::SetEntry(sandbox.mutable_status()->mutable_labels(),
+                                             "io.kubernetes.pod.name", "pod-" + std::to_string(pod));
       server_.AddSandbox(sandbox);
     }
     cri::ContainerStatusResponse container = container_;
     const std::string id = HexId('c', n);
     container.mutable_status()->set_id(id);
     container.mutable_status()->mutable_metadata()->set_name("ctr-" + std::to_string(n));
-    auto& labels = *container.mutable_status()->mutable_labels();
-    labels["io.kubernetes.pod.name"] = "pod-" + std::to_string(pod);
-    labels["io.kubernetes.container.name"] = "ctr-" + std::to_string(n);
+    auto* labels = container.mutable_status()->mutable_labels();
+    libcontainer::engine_testing::SetEntry(labels, "io.kubernetes.pod.name", "pod-" + std::to_string(pod));
+    libcontainer::engine_testing::SetEntry(labels, "io.kubernetes.container.name",
+                                           "ctr-" + std::to_string(n));
     server_.AddContainer(container, pod_id);
     return id;
   }

@@ -21,10 +21,6 @@ namespace containers_v1 = ::containerd::services::containers::v1;
 namespace events_v1 = ::containerd::services::events::v1;
 using engine_decode::kNanosPerSecond;
 
-void ReadLabels(const ProtoStringMap& labels, uint32_t label_max_len, ContainerInfo* info) {
-  for (const auto& [key, value] : labels) KeepLabel(&info->labels, key, value, label_max_len);
-}
-
 // 0 (unknown) for a time that int64 nanoseconds cannot hold. protobuf bounds
 // neither field on the wire, so `nanos` may be far outside [0, 1e9) too.
 int64_t TimestampNanos(const google::protobuf::Timestamp& ts) {
@@ -53,7 +49,7 @@ std::optional<ContainerInfo> DecodeContainerdContainer(const containers_v1::Cont
   info.image_repo = std::move(ref.repository);
   info.image_tag = std::move(ref.tag);
   info.image_digest = std::move(ref.digest);
-  ReadLabels(c.labels(), options.label_max_len, &info);
+  ReadProtoLabels(c.labels(), options.label_max_len, &info.labels);
   if (c.has_created_at()) info.created_time = c.created_at().seconds();
 
   json_access::Json spec;

@@ -14,6 +14,7 @@ namespace {
 
 namespace cri = ::runtime::v1;
 using StringMap = ProtoStringMap;
+using Entries = google::protobuf::RepeatedPtrField<cri::BytesMapEntry>;
 
 // The accessors are this file's vocabulary.
 using namespace json_access;  // NOLINT(google-build-using-namespace)
@@ -32,10 +33,6 @@ json VerboseInfo(const StringMap& info) {
   return doc;
 }
 
-void ReadLabels(const StringMap& labels, uint32_t label_max_len, std::map<std::string, std::string>* out) {
-  for (const auto& [key, value] : labels) KeepLabel(out, key, value, label_max_len);
-}
-
 void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* info) {
   if (!status.has_linux() || !status.linux().has_namespaces() || !status.linux().namespaces().has_options()) {
     return;
@@ -48,7 +45,7 @@ void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* i
 
 // containerd's sandbox info carries the CNI result with every interface; the
 // loopback and host-side veth ends say nothing about the pod, so they go.
-std::string CniJson(const json& sandbox_info, const StringMap& sandbox_annotations) {
+std::string CniJson(const json& sandbox_info, const Entries& sandbox_annotations) {
   std::string out;
   if (const json* result = Member(sandbox_info, "cniResult"); result != nullptr && result->is_object()) {
     json copy = *result;
@@ -75,7 +72,7 @@ void ApplySandbox(const cri::PodSandboxStatusResponse& sandbox, const json& sand
   const cri::PodSandboxStatus& status = sandbox.status();
   ReadSandboxNamespaces(status, info);
   if (status.has_network()) info->ip = status.network().ip();
-  ReadLabels(status.labels(), options.label_max_len, &info->pod_sandbox_labels);
+  ReadProtoLabels(status.labels(), options.label_max_len, &info->pod_sandbox_labels);
   info->cni_json = CniJson(sandbox_info, status.annotations());
   if (status.has_metadata()) {
     // Labels kubelet would have set, so that pods made by other clients still
@@ -194,7 +191,7 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
   if (info.name.empty()) info.name = info.id;
   info.created_time = status.created_at() / kNanosPerSecond;
   FillImage(status, runtime_spec, &info);
-  ReadLabels(status.labels(), options.label_max_len, &info.labels);
+  ReadProtoLabels(status.labels(), options.label_max_len, &info.labels);
 
   // What the spec knows (user, env, resources, host namespaces) is the
   // fallback for what the status and the sandbox do not say.
@@ -286,7 +283,7 @@ std::optional<ContainerInfo> DecodeCriSandbox(const cri::PodSandboxStatusRespons
   info.image_repo = std::move(ref.repository);
   info.image_tag = std::move(ref.tag);
   info.image_digest = std::move(ref.digest);
-  ReadLabels(status.labels(), options.label_max_len, &info.labels);
+  ReadProtoLabels(status.labels(), options.label_max_len, &info.labels);
 
   if (runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object()) {
     ContainerInfo from_spec;

@@ -158,15 +158,16 @@ void PodmanEngine::FollowEventsLog(const std::string& path) {
   for (const auto& log : logs_) {
     if (log->path() == path) return;
   }
+  PodmanEventsLog::Callbacks callbacks;
+  callbacks.on_event = [this](const EngineEvent& event) {
+    // Inspected through whichever connected socket knows the container.
+    if (HandleEvent(event, ContainerType::kPodman, "from the events log", nullptr)) {
+      counters().file_events.fetch_add(1);
+    }
+  };
+  callbacks.on_malformed = [this] { CountMalformedEvent(); };
   auto log = std::make_unique<PodmanEventsLog>(
-      path,
-      [this](const EngineEvent& event) {
-        // Inspected through whichever connected socket knows the container.
-        if (HandleEvent(event, ContainerType::kPodman, "from the events log", nullptr)) {
-          counters().file_events.fetch_add(1);
-        }
-      },
-      logger(), timing().events_log_rewatch);
+      path, std::move(callbacks), logger(), timing().events_log_rewatch, timing().repeated_warning_interval);
   log->Start();
   logs_.push_back(std::move(log));
 }

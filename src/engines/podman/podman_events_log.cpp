@@ -14,6 +14,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/container_text.h"
 #include "engines/podman/podman_decoder.h"
 
 namespace libcontainer {
@@ -32,14 +33,16 @@ std::string ParentDir(const std::string& path) {
 
 }  // namespace
 
-PodmanEventsLog::PodmanEventsLog(std::string path, Callback on_event, const Logger& logger,
-                                 std::chrono::milliseconds rewatch)
+PodmanEventsLog::PodmanEventsLog(std::string path, Callbacks callbacks, const Logger& logger,
+                                 std::chrono::milliseconds rewatch,
+                                 std::chrono::milliseconds warning_interval)
     : path_(std::move(path)),
       dir_(ParentDir(path_)),
       name_(std::filesystem::path(path_).filename().string()),
-      on_event_(std::move(on_event)),
+      callbacks_(std::move(callbacks)),
       logger_(logger),
-      rewatch_(rewatch) {}
+      rewatch_(rewatch),
+      malformed_warning_(logger, "podman", "malformed lines in " + path_, warning_interval) {}
 
 PodmanEventsLog::~PodmanEventsLog() {
   Stop();
@@ -69,6 +72,7 @@ void PodmanEventsLog::Stop() {
     (void)!write(wake_fd_, &one, sizeof(one));
   }
   if (thread_.joinable()) thread_.join();
+  malformed_warning_.Flush();
 }
 
 void PodmanEventsLog::Run() {
@@ -208,7 +212,7 @@ void PodmanEventsLog::Consume(std::string_view data) {
 void PodmanEventsLog::HandleLine(std::string_view line) {
   lines_.fetch_add(1);
   if (std::optional<EngineEvent> event = DecodePodmanLogEvent(line)) {
-    on_event_(*event);
+    callbacks_.on_event(*event);
     return;
   }
   // Image, pod, volume and system events decode to nothing too.
@@ -217,10 +221,12 @@ void PodmanEventsLog::HandleLine(std::string_view line) {
 
 void PodmanEventsLog::CountMalformed(std::string_view why, std::string_view line) {
   malformed_.fetch_add(1);
-  if (logger_.Enabled(LogLevel::kDebug)) {
-    logger_.Debug("podman: skipping " + std::string(why) + " in " + path_ + ": " +
-                  std::string(line.substr(0, kQuotedBytes)));
-  }
+  if (callbacks_.on_malformed) callbacks_.on_malformed();
+  malformed_warning_.Note([&] {
+    // Cleaned: a NUL would end the host's log line there.
+    return "podman: skipping " + std::string(why) + " in " + path_ + ": " +
+           CleanText(line.substr(0, kQuotedBytes));
+  });
 }
 
 void PodmanEventsLog::CloseFile() {

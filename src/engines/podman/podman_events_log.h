@@ -19,20 +19,28 @@
 
 #include "core/logger.h"
 #include "engines/common/engine_event.h"
+#include "engines/repeated_warning.h"
 
 namespace libcontainer {
 
 class PodmanEventsLog {
  public:
-  using Callback = std::function<void(const EngineEvent&)>;
+  struct Callbacks {
+    // Every container event of the log, on this object's thread.
+    std::function<void(const EngineEvent&)> on_event;
+    // Every line skipped as malformed (not JSON, or too long), as the
+    // engine's malformed-events counter counts them; may be empty.
+    std::function<void()> on_malformed;
+  };
 
   // Lines longer than this are skipped (and counted malformed): podman's are
   // well under 1 KiB unless a container has huge labels.
   static constexpr size_t kMaxLineBytes = 256 * 1024;
 
-  // `on_event` gets every container event of the log, on this object's thread.
-  PodmanEventsLog(std::string path, Callback on_event, const Logger& logger,
-                  std::chrono::milliseconds rewatch);
+  // Skipped lines are logged as warnings by RepeatedWarning's rule: at most
+  // one per `warning_interval`, the rest counted in the next one.
+  PodmanEventsLog(std::string path, Callbacks callbacks, const Logger& logger,
+                  std::chrono::milliseconds rewatch, std::chrono::milliseconds warning_interval);
   ~PodmanEventsLog();
   PodmanEventsLog(const PodmanEventsLog&) = delete;
   PodmanEventsLog& operator=(const PodmanEventsLog&) = delete;
@@ -40,7 +48,8 @@ class PodmanEventsLog {
   // Takes the current end of the log (earlier containers are the API
   // listing's), then follows it on a thread of its own. At most once.
   void Start();
-  // Prompt and idempotent; joins the thread.
+  // Prompt and idempotent; joins the thread, then logs how many skipped
+  // lines went unlogged.
   void Stop();
 
   const std::string& path() const { return path_; }
@@ -64,9 +73,10 @@ class PodmanEventsLog {
   void CloseFile();
 
   const std::string path_, dir_, name_;
-  const Callback on_event_;
+  const Callbacks callbacks_;
   const Logger& logger_;
   const std::chrono::milliseconds rewatch_;
+  RepeatedWarning malformed_warning_;
 
   // Owned by the thread once it runs (by Start before).
   int inotify_fd_ = -1;
