@@ -57,8 +57,8 @@ set(CPACK_DEBIAN_PLUGIN_PACKAGE_NAME ${CPACK_PACKAGE_NAME})
 set(CPACK_DEBIAN_DBGSYM_PACKAGE_NAME ${CPACK_PACKAGE_NAME}-dbgsym)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-# Both packages' Maintainer field, said only here (tests/install takes it from here).
-set(CPACK_PACKAGE_CONTACT "libcontainer maintainers <libcontainer@localhost>")
+# Both packages' Maintainer field (tests/install takes it from here).
+set(CPACK_PACKAGE_CONTACT "${LIBCONTAINER_CONTACT}")
 # Each description's first line is its summary (no CPACK_PACKAGE_DESCRIPTION_SUMMARY,
 # which CPack would put first in both); CPack indents the rest.
 set(CPACK_DEBIAN_PLUGIN_DESCRIPTION "container and Kubernetes metadata for Falco (container plugin)

@@ -58,7 +58,7 @@ LIBCONTAINER_EXPORT const char* plugin_get_description() {
   return "Container and Kubernetes pod metadata for the syscall event source (C++ engines)";
 }
 LIBCONTAINER_EXPORT const char* plugin_get_contact() {
-  return "libcontainer developers";
+  return LIBCONTAINER_CONTACT;
 }
 
 LIBCONTAINER_EXPORT const char* plugin_get_init_schema(ss_plugin_schema_type* schema_type) {

@@ -111,13 +111,16 @@ TEST_F(FalcoCli, RunsACaptureWithEveryOfficialRulesFile) {
   EXPECT_EQ(run.result.err.find("not compatible"), std::string::npos) << run.Describe();
 }
 
-TEST_F(FalcoCli, ReportsOurVersionWhichTheOfficialRulesAccept) {
+TEST_F(FalcoCli, ReportsOurVersionAndContactWhichTheOfficialRulesAccept) {
   const Declared& declared = ReadDeclared();
   EXPECT_EQ(declared.version, LIBCONTAINER_PROJECT_VERSION);
   const auto run = testfalco::RunFalco(falco(), Config({}), {"--list-plugins"});
   ASSERT_EQ(run.result.exit_code, 0) << run.Describe();
   EXPECT_NE(run.result.out.find("Name: container"), std::string::npos) << run.Describe();
   EXPECT_NE(run.result.out.find("Version: " + declared.version), std::string::npos) << run.Describe();
+  // The packages' Maintainer too: one contact for the plugin and its packages.
+  EXPECT_NE(run.result.out.find(std::string("Contact: ") + LIBCONTAINER_PROJECT_CONTACT), std::string::npos)
+      << run.Describe();
 }
 
 TEST_F(FalcoCli, ListShowsExactlyTheFieldsWeDeclare) {
