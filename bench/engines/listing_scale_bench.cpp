@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
       "|\n",
       static_cast<unsigned long long>(r.turns), r.p99_call_us, r.slowest_call_us, r.longest_turn_ms);
   std::printf("| containers in the plugin's cache | %llu |\n", static_cast<unsigned long long>(r.cached));
+  const int records = r.docker_listed + r.cri_listed + r.sandboxes_listed;
+  std::printf(
+      "| CPU until all arrived: plugin process / fake engines; plugin per listed record | %.2f s / %.2f s; "
+      "%.0f us |\n",
+      r.cpu_plugin_s, r.cpu_engines_s, records > 0 ? r.cpu_plugin_s * 1e6 / records : 0.0);
   std::printf("| RSS before Start() / after / after malloc_trim | %ld / %ld / %ld kB |\n", r.rss_before_kb,
               r.rss_after_kb, r.rss_after_trim_kb);
   std::printf(

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,13 @@ long RssKb() {
   }
   std::fclose(f);
   return kb;
+}
+
+double CpuSecondsOfSelf() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 double Ms(Clock::duration d) {
@@ -90,6 +98,24 @@ class Helper {
       return false;
     }
     return true;
+  }
+
+  // User and system CPU time so far, from /proc/<pid>/stat (fields 14 and 15, after the
+  // parenthesised command name); 0 if it cannot be read.
+  double CpuSeconds() const {
+    FILE* f = std::fopen(("/proc/" + std::to_string(pid_) + "/stat").c_str(), "r");
+    if (f == nullptr) return 0;
+    char stat[1024] = {};
+    const size_t n = std::fread(stat, 1, sizeof(stat) - 1, f);
+    std::fclose(f);
+    const char* after_name = std::strrchr(stat, ')');
+    if (n == 0 || after_name == nullptr) return 0;
+    unsigned long utime = 0, stime = 0;
+    // Fields 3..13 are skipped: state, then ten numbers.
+    if (std::sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) !=
+        2)
+      return 0;
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   }
 
   std::string Command(const std::string& command, bool answered) {
@@ -215,6 +241,7 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
   CallTimes calls;
   malloc_trim(0);
   result.rss_before_kb = RssKb();
+  const double cpu_plugin_before = CpuSecondsOfSelf(), cpu_engines_before = helper.CpuSeconds();
   const auto start = Clock::now();
   host->EnableAsync();
 
@@ -287,6 +314,8 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
       released = true;
     }
   }
+  result.cpu_plugin_s = CpuSecondsOfSelf() - cpu_plugin_before;
+  result.cpu_engines_s = helper.CpuSeconds() - cpu_engines_before;
   result.turns = std::max<uint64_t>(result.turns, 1);
   result.slowest_call_us = calls.SlowestUs();
   result.p99_call_us = calls.PercentileUs(99);

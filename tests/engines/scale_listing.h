@@ -54,6 +54,11 @@ struct ScaleResult {
   // (after: also after malloc_trim(0)); the containers the plugin's cache holds then.
   long rss_before_kb = 0, rss_after_kb = 0, rss_after_trim_kb = 0;
   uint64_t cached = 0;
+
+  // CPU time spent from Start() until everything arrived: by this process (the plugin's watchers and
+  // the event thread) and by the helper serving the fake engines. On a small machine they share the
+  // cores, so the helper's part slows the listing too.
+  double cpu_plugin_s = 0, cpu_engines_s = 0;
 };
 
 ScaleResult RunScaleListing(const ScaleOptions& options);

@@ -120,6 +120,10 @@ void ReadHostConfig(const Json& host, ContainerInfo* info) {
 }  // namespace
 
 std::optional<std::string> DockerNetworkModeContainer(std::string_view inspect_json) {
+  // Asked after every inspect, and parsing the document again costs as much as
+  // decoding it: only a text holding "container:" can name such a mode (the
+  // engines' Go encoder writes letters and ':' as they are, never as \u escapes).
+  if (inspect_json.find("container:") == std::string_view::npos) return std::nullopt;
   try {
     Json root;
     if (!ParseDocument(inspect_json, &root, nullptr)) return std::nullopt;

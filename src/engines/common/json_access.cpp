@@ -38,15 +38,15 @@ int64_t ClampUnsigned(uint64_t value) {
              : static_cast<int64_t>(value);
 }
 
-bool TryParse(std::string_view text, Json* out, std::string* error) {
+bool TryParse(std::string_view text, const Json::parser_callback_t& filter, Json* out, std::string* error) {
   try {
     if (error == nullptr) {
       // No message wanted (event lines, which a broken engine may send by
       // the hundred thousand): no exception to pay for either.
-      *out = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+      *out = Json::parse(text.begin(), text.end(), filter, /*allow_exceptions=*/false);
       return !out->is_discarded();
     }
-    *out = Json::parse(text.begin(), text.end());
+    *out = Json::parse(text.begin(), text.end(), filter);
     return true;
   } catch (const std::exception& e) {
     SetError(error, std::string("malformed JSON: ") + e.what());
@@ -135,21 +135,38 @@ std::optional<int64_t> IntegerOnly(const Json& obj, std::string_view key) {
   return ToInt64(*v);
 }
 
-bool ParseDocument(std::string_view text, Json* out, std::string* error) {
+namespace {
+
+bool ParseFiltered(std::string_view text, const Json::parser_callback_t& filter, Json* out, std::string* error) {
   if (!NestingWithinLimit(text)) {
     SetError(error, "JSON nested too deeply");
     return false;
   }
   std::string first_error;
-  if (TryParse(text, out, &first_error)) return true;
+  if (TryParse(text, filter, out, &first_error)) return true;
   // Engines store label values (and names) as given: one byte that is not
   // UTF-8 would otherwise cost the whole document, and with it the container
   // (or every container of a list). Parsed again with such bytes replaced by
   // U+FFFD, the rest is kept; if that fails too, the first error says why.
   std::string replaced;
-  if (ReplaceInvalidUtf8(text, &replaced) && TryParse(replaced, out, nullptr)) return true;
+  if (ReplaceInvalidUtf8(text, &replaced) && TryParse(replaced, filter, out, nullptr)) return true;
   SetError(error, std::move(first_error));
   return false;
+}
+
+}  // namespace
+
+bool ParseDocument(std::string_view text, Json* out, std::string* error) {
+  return ParseFiltered(text, nullptr, out, error);
+}
+
+bool ParseDocumentMember(std::string_view text, std::string_view member, Json* out, std::string* error) {
+  // Depth 1 is the top-level object's keys: a key returning false is dropped
+  // with its value, which is then checked but never built.
+  const Json::parser_callback_t keep_member = [member](int depth, Json::parse_event_t event, Json& parsed) {
+    return depth != 1 || event != Json::parse_event_t::key || parsed == member;
+  };
+  return ParseFiltered(text, keep_member, out, error);
 }
 
 std::string_view Trim(std::string_view text) {

@@ -42,6 +42,10 @@ std::optional<int64_t> IntegerOnly(const Json& obj, std::string_view key);
 // level, so a hostile document could otherwise exhaust the stack). Never
 // throws.
 bool ParseDocument(std::string_view text, Json* out, std::string* error);
+// The same, keeping of the top-level object only `member` (if present): the
+// rest is read and checked but not built, for documents of which one part
+// is wanted.
+bool ParseDocumentMember(std::string_view text, std::string_view member, Json* out, std::string* error);
 
 std::string_view Trim(std::string_view text);
 

@@ -33,6 +33,16 @@ json VerboseInfo(const StringMap& info) {
   return doc;
 }
 
+// Of a sandbox's verbose info only the CNI result is read; the rest (its
+// runtime spec above all) is not built, for each container of the pod.
+json SandboxCniInfo(const StringMap& info) {
+  auto it = info.find("info");
+  if (it == info.end() || it->second.empty()) return json();
+  json doc;
+  if (!ParseDocumentMember(it->second, "cniResult", &doc, nullptr) || !doc.is_object()) return json();
+  return doc;
+}
+
 void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* info) {
   if (!status.has_linux() || !status.linux().has_namespaces() || !status.linux().namespaces().has_options()) {
     return;
@@ -178,9 +188,9 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
   }
   const cri::ContainerStatus& status = container.status();
   const json verbose = VerboseInfo(container.info());
+  static const json kNoSpec;
   const json* runtime_spec_ptr = Member(verbose, "runtimeSpec");
-  const json runtime_spec =
-      runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object() ? *runtime_spec_ptr : json();
+  const json& runtime_spec = runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object() ? *runtime_spec_ptr : kNoSpec;
 
   ContainerInfo info;
   info.type = CriContainerType(runtime_name);
@@ -243,7 +253,7 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
   }
 
   if (sandbox != nullptr && sandbox->has_status()) {
-    ApplySandbox(*sandbox, VerboseInfo(sandbox->info()), options, &info);
+    ApplySandbox(*sandbox, SandboxCniInfo(sandbox->info()), options, &info);
   } else {
     info.host_network = from_spec.host_network;
     info.host_pid = from_spec.host_pid;
