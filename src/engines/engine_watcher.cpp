@@ -1,6 +1,7 @@
 #include "engines/engine_watcher.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <utility>
 
@@ -329,7 +330,29 @@ void EngineWatcher::InspectListed(std::vector<ListedContainer> listed) {
     std::lock_guard lock(mu_);
     ++slot->listed_inspects;
   }
-  pipeline_.InspectListed(std::move(attempts), [this, listing] { ListingEnded(*listing); });
+  pipeline_.InspectListed(std::move(attempts), [this, listing] {
+    LogListingInspected(*listing);
+    ListingEnded(*listing);
+  });
+}
+
+void EngineWatcher::LogListingInspected(const Listing& listing) {
+  if (listing.containers.empty() || stop_.load()) return;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - listing.started).count();
+  char took[32];
+  std::snprintf(took, sizeof(took), "%.2f s", seconds);
+  std::string line = options_.name + ": the " + std::to_string(listing.containers.size()) +
+                     " containers listed" + (listing.socket.empty() ? "" : " on " + listing.socket) +
+                     " are inspected, in " + took;
+  if (const size_t gone = listing.gone.load(); gone > 0) {
+    line += "; " + std::to_string(gone) + " went away before their inspect";
+  }
+  if (const size_t unusable = listing.unusable.load(); unusable > 0) {
+    line += "; " + std::to_string(unusable) + " answered unusably, kept as listed";
+  }
+  if (listing.unanswered.load()) line += "; the engine did not answer for a while meanwhile";
+  logger_.Info(line);
 }
 
 void EngineWatcher::ListingEnded(Listing& listing) {
@@ -356,10 +379,12 @@ InspectPipeline::Result EngineWatcher::InspectListedOne(Listing& listing, Listed
     case InspectOutcome::kStopped:
       return {};
     case InspectOutcome::kNotFound:  // removed since the list
+      listing.gone.fetch_add(1);
       InspectFailed(listed.id, outcome, error);
       return {};
     case InspectOutcome::kBadResponse:
       // It will not get better: the list's facts are all there is.
+      listing.unusable.fetch_add(1);
       InspectFailed(listed.id, outcome, error);
       if (listed.facts && !state.facts_reported.exchange(true)) return {listed.facts, false};
       return {};

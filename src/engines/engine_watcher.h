@@ -175,10 +175,17 @@ class EngineWatcher : public ContainerEngine {
     std::vector<std::shared_ptr<ListedState>> containers;
     std::atomic<bool> unanswered{false};  // an inspect went unanswered
     std::atomic<bool> ended{false};       // counted as done for the slot
+    // For the summary once every container is through.
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::atomic<size_t> gone{0}, unusable{0};
   };
   // The listing is done for its slot's initial-list wait: each of its
   // containers was inspected, or given up, or reported from the list.
   void ListingEnded(Listing& listing);
+  // One info line once each container of `listing` was inspected or given
+  // up: on a node with thousands of containers the listing takes seconds,
+  // and an operator sees when metadata is complete.
+  void LogListingInspected(const Listing& listing);
   // One attempt at a container of `listing`.
   InspectPipeline::Result InspectListedOne(Listing& listing, ListedState& state, size_t worker);
   // The engine did not answer an inspect of `listing`'s: under load, or

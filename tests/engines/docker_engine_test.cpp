@@ -106,6 +106,9 @@ TEST_F(DockerEngineTest, ListsExistingContainersAtStart) {
   // Server speaks 1.43: we stay at 1.41.
   EXPECT_GE(CountRequests(*server_, "/v1.41/containers/json?all=true"), 1u);
   EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "(API 1.41, 2 containers listed)"));
+  // Once every listed container was inspected: when the metadata is complete.
+  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo,
+                               "docker: the 2 containers listed on " + link_ + " are inspected, in "));
 }
 
 TEST_F(DockerEngineTest, NeverAsksForAVersionAboveTheServers) {

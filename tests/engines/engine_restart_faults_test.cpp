@@ -182,6 +182,12 @@ TEST_F(EngineRestartFaultsTest, AnInspectTimingOutDuringTheListingLosesNoContain
     return RecordsOf(Id("c1")).inspected == 1 && RecordsOf(Id("c2")).inspected == 1 &&
            RecordsOf(Id("c3")).inspected == 1;
   }));
+  // The summary once the background inspections are through too.
+  EXPECT_TRUE(WaitFor([&] {
+    return logger_.Contains(LogLevel::kInfo,
+                            "docker: the 3 containers listed on " + link_ + " are inspected, in ") &&
+           logger_.Contains(LogLevel::kInfo, "; the engine did not answer for a while meanwhile");
+  }));
   engine_->Stop();
   for (const char* tag : {"c1", "c2", "c3"}) {
     EXPECT_EQ(RecordsOf(Id(tag)).inspected, 1u) << tag;
