@@ -7,8 +7,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "core/container_info.h"
 
@@ -41,6 +43,11 @@ class EngineSession {
   // connection per worker); only called while the socket is connected.
   virtual InspectOutcome Lookup(const std::string& id, size_t worker, ContainerInfo* info,
                                 std::string* error) = 0;
+  // For the periodic reconciliation, from the watcher's reconcile thread
+  // while the socket is connected: the full id of every container (and pod
+  // sandbox) the engine holds now, or nullopt and *error if it did not
+  // answer.
+  virtual std::optional<std::unordered_set<std::string>> ListIds(std::string* error) = 0;
 };
 
 }  // namespace libcontainer

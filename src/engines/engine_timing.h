@@ -41,6 +41,11 @@ struct EngineTiming {
   // A warning that may repeat at a high rate (malformed event stream lines)
   // is logged at most once per this interval, with a count of the rest.
   std::chrono::milliseconds repeated_warning_interval{60000};
+  // Every connected socket is listed again this often, and what it showed
+  // and no longer lists is reported removed: a removal event that was never
+  // read (a malformed or lost line, an events log cut short) would otherwise
+  // leave its record in the plugin's cache for good. 0: never.
+  std::chrono::milliseconds reconcile_interval{std::chrono::minutes(5)};
 };
 
 }  // namespace libcontainer

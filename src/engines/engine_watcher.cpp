@@ -53,6 +53,7 @@ void EngineWatcher::Start(ContainerSink& sink) {
     const bool retry = !found.has_value();
     return InspectPipeline::Result{std::move(found), retry};
   });
+  if (timing_.reconcile_interval.count() > 0) reconciler_ = std::thread([this] { RunReconciler(); });
 }
 
 void EngineWatcher::AddSocket(const std::string& socket) {
@@ -87,6 +88,8 @@ void EngineWatcher::Stop() {
     for (const auto& slot : slots_) slot->session->Cancel();
   }
   cv_.notify_all();
+  // Its list in flight ends at once: the sessions were cancelled.
+  if (reconciler_.joinable()) reconciler_.join();
   // No session is added once stop_ is set, so the list is stable.
   for (const auto& slot : slots_) {
     if (slot->thread.joinable()) slot->thread.join();
@@ -196,21 +199,6 @@ void EngineWatcher::Credit(Slot& slot, const std::string& id, ContainerType type
     slot.listed.insert_or_assign(id, type);
   } else {
     shown_.Shown(&slot, id, type);
-  }
-}
-
-void EngineWatcher::ReportGoneWhileDown(Slot& slot) {
-  const std::vector<SocketContainers::Gone> gone = shown_.Relisted(&slot, slot.listed);
-  slot.listing = false;
-  slot.listed = {};
-  if (gone.empty()) return;
-  logger_.Info(options_.name + ": " + std::to_string(gone.size()) + " containers went away while " +
-               slot.session->socket() + " was not followed; reporting their removal");
-  for (const auto& container : gone) {
-    EngineEvent removed;
-    removed.kind = EngineEvent::Kind::kRemove;
-    removed.id = container.id;
-    HandleEvent(removed, container.type, "(gone from the new listing)", nullptr);
   }
 }
 

@@ -11,7 +11,7 @@
 //   reported at once, the label length rule, removal records;
 // - which socket showed which container (SocketContainers), so that a socket
 //   listing again after an outage reports the removal of what went away while
-//   it was down.
+//   it was down, and so does a periodic listing of each connected socket.
 // An engine is this class plus the session it makes for a socket
 // (MakeSession); podman adds its rootless sockets and events logs.
 #pragma once
@@ -200,9 +200,16 @@ class EngineWatcher : public ContainerEngine {
   // `slot`'s socket showed container `id`: part of its listing while it
   // lists, else owned by it from now on.
   void Credit(Slot& slot, const std::string& id, ContainerType type);
-  // The listing of `slot` is done: reports the removal of every container its
-  // socket showed before and no longer lists.
+  // What went away unannounced (engine_reconciliation.cpp). The listing of
+  // `slot` is done: reports the removal of every container its socket showed
+  // before and no longer lists.
   void ReportGoneWhileDown(Slot& slot);
+  // The reconcile thread: every timing.reconcile_interval, each connected
+  // socket is listed again (on a connection of its own) and what it showed
+  // before the list and no longer lists is reported removed.
+  void RunReconciler();
+  void Reconcile(Slot& slot);
+  void ReportGone(const std::vector<SocketContainers::Gone>& gone, std::string_view source);
   std::vector<Slot*> ConnectedSlots() const;
   // One attempt at `id` through every connected socket.
   std::optional<ContainerInfo> LookUp(const std::string& id, size_t worker);
@@ -250,6 +257,7 @@ class EngineWatcher : public ContainerEngine {
   bool started_ = false;
   bool sockets_pending_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;  // only appended to; stable once stopping
+  std::thread reconciler_;                    // started by Start(), joined by Stop()
 
   // Declared after the slots: destroyed first, so no attempt outlives the
   // sessions it calls.

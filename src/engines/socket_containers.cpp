@@ -38,6 +38,30 @@ std::vector<SocketContainers::Gone> SocketContainers::Relisted(
   return gone;
 }
 
+std::vector<std::string> SocketContainers::OwnedBy(Socket socket) const {
+  std::vector<std::string> ids;
+  std::lock_guard lock(mu_);
+  for (const auto& [id, owner] : owners_) {
+    if (owner.socket == socket) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<SocketContainers::Gone> SocketContainers::Reconciled(
+    Socket socket, const std::vector<std::string>& before, const std::unordered_set<std::string>& listed) {
+  std::vector<Gone> gone;
+  std::lock_guard lock(mu_);
+  for (const std::string& id : before) {
+    if (listed.count(id) != 0) continue;
+    // Removed meanwhile (its event came), or shown again by another socket.
+    const auto it = owners_.find(id);
+    if (it == owners_.end() || it->second.socket != socket) continue;
+    gone.push_back({it->first, it->second.type});
+    owners_.erase(it);
+  }
+  return gone;
+}
+
 size_t SocketContainers::size() const {
   std::lock_guard lock(mu_);
   return owners_.size();

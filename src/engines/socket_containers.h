@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/container_info.h"
@@ -40,6 +41,14 @@ class SocketContainers {
   // unknown): returns what it owned and no longer lists, forgotten here; the
   // listed containers become its own.
   std::vector<Gone> Relisted(Socket socket, const std::unordered_map<std::string, ContainerType>& listed);
+  // The full ids `socket` owns now: taken before a reconciling list.
+  std::vector<std::string> OwnedBy(Socket socket) const;
+  // A reconciling list of `socket` found `listed`: returns, forgotten here,
+  // the containers of `before` (OwnedBy() before the list) it still owns and
+  // no longer lists. One shown after `before` was taken is never among them,
+  // though the list may have been made before it was created.
+  std::vector<Gone> Reconciled(Socket socket, const std::vector<std::string>& before,
+                               const std::unordered_set<std::string>& listed);
   // Containers known, for the engine's stats.
   size_t size() const;
 

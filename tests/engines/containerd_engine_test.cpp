@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "engines/fake_containerd_server.h"
 #include "engines/fake_engine.h"
@@ -97,6 +98,28 @@ TEST_F(ContainerdEngineTest, ListsEveryNamespaceAtStart) {
   EXPECT_FALSE(Has(filters, R"(topic=="/tasks/start")"));
   EXPECT_TRUE(engine_->stats().connected);
   EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "2 containers listed in 2 namespaces"));
+}
+
+// A container deleted without its event being read: the reconciling list
+// (every namespace) reports it removed, and only it.
+TEST_F(ContainerdEngineTest, AContainerGoneWithoutAnEventIsRemovedByTheReconcilingList) {
+  StartServer();
+  server_->AddContainer("default", Container("kept"));
+  server_->AddContainer("k8s.io", Container(Id("c1")));
+  EngineTiming timing = FastTiming();
+  timing.reconcile_interval = 30ms;
+  StartConnected({}, timing);
+  ASSERT_TRUE(sink_.Added(Id("c1")).has_value());
+
+  server_->RemoveContainer("k8s.io", Id("c1"));
+  ASSERT_TRUE(WaitFor([&] { return !sink_.removed().empty(); }));
+  std::this_thread::sleep_for(100ms);  // a few more rounds
+  const auto removed = sink_.removed();
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].full_id, Id("c1"));
+  EXPECT_EQ(removed[0].type, ContainerType::kContainerd);
+  EXPECT_TRUE(
+      logger_.Contains(LogLevel::kInfo, "1 containers shown by " + socket_ + " are no longer listed"));
 }
 
 TEST_F(ContainerdEngineTest, CreateAndDeleteEvents) {

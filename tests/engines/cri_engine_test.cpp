@@ -7,12 +7,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "engines/fake_cri_server.h"
 #include "engines/fake_engine.h"
@@ -76,13 +79,13 @@ class CriEngineTest : public ::testing::Test {
   }
 
   void StartServer() { server_ = std::make_unique<FakeCriServer>(socket_); }
-  void StartEngine(PluginConfig config = {}) {
-    engine_ = std::make_unique<CriEngine>(std::vector<std::string>{socket_}, config, logger_, FastTiming());
+  void StartEngine(PluginConfig config = {}, EngineTiming timing = FastTiming()) {
+    engine_ = std::make_unique<CriEngine>(std::vector<std::string>{socket_}, config, logger_, timing);
     engine_->Start(sink_);
   }
   // Listed and following the events stream.
-  void StartConnected(PluginConfig config = {}) {
-    StartEngine(config);
+  void StartConnected(PluginConfig config = {}, EngineTiming timing = FastTiming()) {
+    StartEngine(config, timing);
     ASSERT_TRUE(engine_->WaitForInitialList(kGuard));
     ASSERT_TRUE(server_->WaitForEventStreams(1, kGuard));
   }
@@ -203,6 +206,35 @@ TEST_F(CriEngineTest, RuntimeRestartIsSurvivedWithARelist) {
   server_->AddContainer(Container(Id("c6"), "after"));
   server_->PushEvent(Event(Id("c6"), cri::CONTAINER_CREATED_EVENT));
   EXPECT_TRUE(sink_.WaitForAdded(Id("c6")).has_value());
+}
+
+// A container and a pod sandbox gone without their events: the reconciling
+// list (ListContainers + ListPodSandbox) reports both removed, and nothing
+// that is still there.
+TEST_F(CriEngineTest, WhatWentAwayWithoutAnEventIsRemovedByTheReconcilingList) {
+  StartServer();
+  server_->AddContainer(Container(Id("c1"), "kept"));
+  server_->AddContainer(Container(Id("c2"), "lost"));
+  server_->AddSandbox(
+      ReadSampleMessage<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json"));
+  EngineTiming timing = FastTiming();
+  timing.reconcile_interval = 30ms;
+  StartConnected({}, timing);
+  ASSERT_TRUE(sink_.WaitForAdded(Id("c2")).has_value());
+  ASSERT_TRUE(sink_.WaitForAdded(kPodId).has_value());
+
+  server_->RemoveContainer(Id("c2"));
+  server_->RemoveSandbox(kPodId);
+  ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() >= 2; }));
+  std::this_thread::sleep_for(100ms);  // a few more rounds
+  std::vector<std::string> removed;
+  for (const auto& info : sink_.removed()) removed.push_back(info.full_id);
+  std::sort(removed.begin(), removed.end());
+  std::vector<std::string> expected{Id("c2"), kPodId};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(removed, expected);
+  EXPECT_TRUE(
+      logger_.Contains(LogLevel::kInfo, "2 containers shown by " + socket_ + " are no longer listed"));
 }
 
 TEST_F(CriEngineTest, SocketMissingAtStartThenAppears) {

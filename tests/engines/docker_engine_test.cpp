@@ -111,6 +111,34 @@ TEST_F(DockerEngineTest, ListsExistingContainersAtStart) {
                                "docker: the 2 containers listed on " + link_ + " are inspected, in "));
 }
 
+// A removal event that was never read (a line lost or malformed): the
+// periodic reconciling list finds the container gone and reports it removed;
+// what is still there, or was shown after the list was asked for, stays.
+TEST_F(DockerEngineTest, AContainerGoneWithoutAnEventIsRemovedByTheReconcilingList) {
+  fake_.SetContainer(Id("c1"), Inspect(Id("c1"), "kept"));
+  fake_.SetContainer(Id("c2"), Inspect(Id("c2"), "lost"));
+  EngineTiming timing = FastTiming();
+  timing.reconcile_interval = 30ms;
+  StartConnected({}, timing);
+  ASSERT_TRUE(sink_.WaitForAdded(Id("c2")).has_value());
+  fake_.SetContainer(Id("c3"), Inspect(Id("c3"), "evented"));
+  fake_.PushEvent(EventLine("create", Id("c3")));
+  ASSERT_TRUE(sink_.WaitForAdded(Id("c3")).has_value());
+
+  fake_.RemoveContainer(Id("c2"));
+  ASSERT_TRUE(WaitFor([&] { return !sink_.removed().empty(); }));
+  // A few more rounds: nothing else goes.
+  const int lists = fake_.lists();
+  ASSERT_TRUE(WaitFor([&] { return fake_.lists() >= lists + 3; }));
+  const auto removed = sink_.removed();
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].full_id, Id("c2"));
+  EXPECT_EQ(removed[0].type, ContainerType::kDocker);
+  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "docker: 1 containers shown by " + link_ +
+                                                    " are no longer listed and no removal event was read"));
+  EXPECT_EQ(engine_->stats().reconnects, 0u);  // listed on a connection of its own
+}
+
 TEST_F(DockerEngineTest, NeverAsksForAVersionAboveTheServers) {
   FakeEngine old_engine(R"({"ApiVersion":"1.40","MinAPIVersion":"1.12"})");
   FakeHttpServer server(old_engine.Handler());

@@ -149,6 +149,11 @@ class FakeEngine {
     std::lock_guard lock(mu_);
     containers_[id] = std::move(inspect_json);
   }
+  // Gone from the engine without an event (one that was lost).
+  void RemoveContainer(const std::string& id) {
+    std::lock_guard lock(mu_);
+    containers_.erase(id);
+  }
   void SetImage(const std::string& id, std::string inspect_json) {
     std::lock_guard lock(mu_);
     images_[id] = std::move(inspect_json);

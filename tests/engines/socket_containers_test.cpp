@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace libcontainer {
@@ -67,6 +68,35 @@ TEST(SocketContainersTest, AListedContainerWithAnUnusableAnswerKeepsItsType) {
   const auto gone = shown.Relisted(a, {});
   ASSERT_EQ(gone.size(), 1u);
   EXPECT_EQ(gone[0].type, ContainerType::kPodman);
+}
+
+TEST(SocketContainersTest, AReconcilingListRemovesOnlyWhatWasShownBeforeIt) {
+  SocketContainers shown;
+  shown.Shown(a, "c1", ContainerType::kDocker);
+  shown.Shown(a, "c2", ContainerType::kPodman);
+  shown.Shown(b, "b1", ContainerType::kDocker);
+  std::vector<std::string> before = shown.OwnedBy(a);
+  std::sort(before.begin(), before.end());
+  EXPECT_EQ(before, (std::vector<std::string>{"c1", "c2"}));
+  // Shown after the snapshot, and missing from a list the engine made before it was created.
+  shown.Shown(a, "new", ContainerType::kDocker);
+  const auto gone = shown.Reconciled(a, before, std::unordered_set<std::string>{"c1"});
+  EXPECT_EQ(Ids(gone), (std::vector<std::string>{"c2"}));
+  EXPECT_EQ(gone[0].type, ContainerType::kPodman);
+  // c1, new and the other socket's b1 remain; c2 is not reported again.
+  EXPECT_EQ(shown.size(), 3u);
+  EXPECT_TRUE(shown.Reconciled(a, before, std::unordered_set<std::string>{"c1"}).empty());
+}
+
+TEST(SocketContainersTest, AReconcilingListSkipsWhatWasRemovedOrTakenOverMeanwhile) {
+  SocketContainers shown;
+  shown.Shown(a, "c1", ContainerType::kDocker);
+  shown.Shown(a, "c2", ContainerType::kDocker);
+  const std::vector<std::string> before = shown.OwnedBy(a);
+  shown.Removed("c1");                           // its removal event was read meanwhile
+  shown.Shown(b, "c2", ContainerType::kDocker);  // another socket shows it now
+  EXPECT_TRUE(shown.Reconciled(a, before, {}).empty());
+  EXPECT_EQ(shown.size(), 1u);
 }
 
 }  // namespace

@@ -64,6 +64,22 @@ class ContainerdSession final : public EngineSession {
     return Decode(container, info, error);
   }
 
+  std::optional<std::unordered_set<std::string>> ListIds(std::string* error) override {
+    std::vector<std::string> namespaces;
+    grpc::Status status = client_.ListNamespaces(&namespaces);
+    std::unordered_set<std::string> ids;
+    for (size_t i = 0; status.ok() && i < namespaces.size(); ++i) {
+      std::vector<containers_v1::Container> containers;
+      status = client_.ListContainers(namespaces[i], {}, &containers);
+      for (const auto& container : containers) ids.insert(container.id());
+    }
+    if (!status.ok()) {
+      *error = socket_ + ": cannot list containers: " + DescribeStatus(status);
+      return std::nullopt;
+    }
+    return ids;
+  }
+
  private:
   std::string ListAndFollow(ContainerdEventStream& stream,
                             const std::function<void(std::string_view)>& listed) {

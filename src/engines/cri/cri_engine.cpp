@@ -99,6 +99,17 @@ class CriSession final : public EngineSession {
     return outcome;
   }
 
+  std::optional<std::unordered_set<std::string>> ListIds(std::string* error) override {
+    Snapshot current;
+    if (std::string failed = Fetch(&current); !failed.empty()) {
+      *error = std::move(failed);
+      return std::nullopt;
+    }
+    std::unordered_set<std::string> ids;
+    for (const auto& [id, entry] : current) ids.insert(id);
+    return ids;
+  }
+
  private:
   // Why the connection ended, or nullopt when the runtime has no events
   // stream and must be polled.

@@ -135,4 +135,28 @@ InspectOutcome HttpSession::Lookup(const std::string& id, size_t worker, Contain
   return InspectOnWorker(prefix, id)(worker, info, error);
 }
 
+std::optional<std::unordered_set<std::string>> HttpSession::ListIds(std::string* error) {
+  std::string prefix;
+  {
+    std::lock_guard lock(mu_);
+    prefix = prefix_;
+  }
+  EngineHttp http(socket_, cancelled_, watcher_.timing().request_deadline);
+  const EngineHttp::Result result = http.Get(dialect_.ListPath(prefix));
+  if (!result.ok()) {
+    *error = result.error;
+    return std::nullopt;
+  }
+  std::string decode_error;
+  const auto containers =
+      engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &decode_error);
+  if (!containers) {
+    *error = socket_ + ": malformed container list: " + decode_error;
+    return std::nullopt;
+  }
+  std::unordered_set<std::string> ids;
+  for (const ContainerInfo& container : *containers) ids.insert(container.full_id);
+  return ids;
+}
+
 }  // namespace libcontainer

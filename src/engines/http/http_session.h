@@ -32,6 +32,8 @@ class HttpSession final : public EngineSession {
   void Cancel() override { cancelled_.store(true); }
   InspectOutcome Lookup(const std::string& id, size_t worker, ContainerInfo* info,
                         std::string* error) override;
+  // On a connection of its own: the reconcile thread shares none.
+  std::optional<std::unordered_set<std::string>> ListIds(std::string* error) override;
 
  private:
   // Has the inspect workers inspect the containers of a list (their facts
