@@ -47,7 +47,8 @@ TEST(ParseDocumentMemberTest, DroppedMembersAreStillChecked) {
 TEST(ParseDocumentMemberTest, InvalidUtf8InTheKeptMemberIsReplacedNotFatal) {
   Json doc;
   std::string error;
-  ASSERT_TRUE(ParseDocumentMember("{\"pid\":\"a\xff\",\"cniResult\":{\"name\":\"b\xfe\"}}", "cniResult", &doc, &error))
+  ASSERT_TRUE(ParseDocumentMember("{\"pid\":\"a\xff\",\"cniResult\":{\"name\":\"b\xfe\"}}", "cniResult", &doc,
+                                  &error))
       << error;
   EXPECT_EQ(doc.at("cniResult").at("name"), "b\xEF\xBF\xBD");
 }

@@ -137,7 +137,8 @@ std::optional<int64_t> IntegerOnly(const Json& obj, std::string_view key) {
 
 namespace {
 
-bool ParseFiltered(std::string_view text, const Json::parser_callback_t& filter, Json* out, std::string* error) {
+bool ParseFiltered(std::string_view text, const Json::parser_callback_t& filter, Json* out,
+                   std::string* error) {
   if (!NestingWithinLimit(text)) {
     SetError(error, "JSON nested too deeply");
     return false;

@@ -190,7 +190,8 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
   const json verbose = VerboseInfo(container.info());
   static const json kNoSpec;
   const json* runtime_spec_ptr = Member(verbose, "runtimeSpec");
-  const json& runtime_spec = runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object() ? *runtime_spec_ptr : kNoSpec;
+  const json& runtime_spec =
+      runtime_spec_ptr != nullptr && runtime_spec_ptr->is_object() ? *runtime_spec_ptr : kNoSpec;
 
   ContainerInfo info;
   info.type = CriContainerType(runtime_name);
