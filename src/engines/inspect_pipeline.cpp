@@ -72,10 +72,11 @@ void InspectPipeline::Lookup(std::string_view id) {
 bool InspectPipeline::EnqueueLocked(std::string_view id, Attempt attempt, bool lookup) {
   const int attempts = lookup ? timing_.lookup_attempts : timing_.event_inspect_attempts;
   const auto now = Clock::now();
+  const std::string key(id);
   // Asked for while waiting in the listing lane: it goes first now, and ends
   // for its listing with this request.
-  if (const auto listed = listed_.find(std::string(id)); listed != listed_.end()) PromoteLocked(listed);
-  const auto found = entries_.find(std::string(id));
+  if (const auto listed = listed_.find(key); listed != listed_.end()) PromoteLocked(listed);
+  const auto found = entries_.find(key);
   if (found != entries_.end()) {
     Entry& entry = found->second;
     // Merged: the entry keeps its attempt, and does what either request asked.
@@ -90,15 +91,20 @@ bool InspectPipeline::EnqueueLocked(std::string_view id, Attempt attempt, bool l
   }
   const size_t held = lookup ? lookups_ : entries_.size() - lookups_;
   if (held >= (lookup ? timing_.lookup_queue_capacity : timing_.inspect_queue_capacity)) return false;
+  Entry entry = DueNow(std::move(attempt), attempts);
+  entry.lookup = lookup;
+  entries_.emplace(key, std::move(entry));
+  if (lookup) ++lookups_;
+  return true;
+}
+
+InspectPipeline::Entry InspectPipeline::DueNow(Attempt attempt, int attempts) const {
   Entry entry;
   entry.attempt = std::move(attempt);
   entry.attempts_left = attempts;
-  entry.lookup = lookup;
-  entry.due = now;
+  entry.due = Clock::now();
   entry.delay = timing_.lookup_retry_initial;
-  entries_.emplace(std::string(id), std::move(entry));
-  if (lookup) ++lookups_;
-  return true;
+  return entry;
 }
 
 void InspectPipeline::InspectListed(std::vector<std::pair<std::string, Attempt>> listed,
@@ -155,11 +161,7 @@ bool InspectPipeline::ReportStopgap(const std::string& id, const ContainerInfo& 
 }
 
 void InspectPipeline::PromoteLocked(std::unordered_map<std::string, Listed>::iterator listed) {
-  Entry entry;
-  entry.attempt = std::move(listed->second.attempt);
-  entry.attempts_left = timing_.event_inspect_attempts;
-  entry.due = Clock::now();
-  entry.delay = timing_.lookup_retry_initial;
+  Entry entry = DueNow(std::move(listed->second.attempt), timing_.event_inspect_attempts);
   entry.batch = std::move(listed->second.batch);
   ++listed_entries_;
   entries_.emplace(listed->first, std::move(entry));

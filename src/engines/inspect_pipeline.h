@@ -124,6 +124,8 @@ class InspectPipeline {
 
   // Adds or merges an entry; false if refused (stopping or full).
   bool EnqueueLocked(std::string_view id, Attempt attempt, bool lookup);
+  // A new entry, due now, with `attempts` tries.
+  Entry DueNow(Attempt attempt, int attempts) const;
   // The pending entry due first, or end().
   Entries::iterator NextLocked();
   // Moves the lane's next container into the entries, due now; false if the

@@ -117,22 +117,22 @@ void ReadHostConfig(const Json& host, ContainerInfo* info) {
   }
 }
 
+std::optional<std::string> NetworkModeContainer(const Json& root) {
+  const Json* host = ObjectMember(root, "HostConfig");
+  if (host == nullptr) return std::nullopt;
+  std::string mode = String(*host, "NetworkMode");
+  constexpr std::string_view kPrefix = "container:";
+  if (!std::string_view(mode).starts_with(kPrefix) || mode.size() == kPrefix.size()) return std::nullopt;
+  return mode.substr(kPrefix.size());
+}
+
 }  // namespace
 
 std::optional<std::string> DockerNetworkModeContainer(std::string_view inspect_json) {
-  // Asked after every inspect, and parsing the document again costs as much as
-  // decoding it: only a text holding "container:" can name such a mode (the
-  // engines' Go encoder writes letters and ':' as they are, never as \u escapes).
-  if (inspect_json.find("container:") == std::string_view::npos) return std::nullopt;
   try {
     Json root;
     if (!ParseDocument(inspect_json, &root, nullptr)) return std::nullopt;
-    const Json* host = ObjectMember(root, "HostConfig");
-    if (host == nullptr) return std::nullopt;
-    std::string mode = String(*host, "NetworkMode");
-    constexpr std::string_view kPrefix = "container:";
-    if (!std::string_view(mode).starts_with(kPrefix) || mode.size() == kPrefix.size()) return std::nullopt;
-    return mode.substr(kPrefix.size());
+    return NetworkModeContainer(root);
   } catch (...) {
     return std::nullopt;
   }
@@ -155,7 +155,7 @@ bool ParseInspectRoot(std::string_view text, Json* root, std::string* error) {
 
 std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOptions& options,
                                            ContainerType type, const EngineInspectFields& engine_fields,
-                                           std::string* error) {
+                                           std::string* error, std::string* network_container) {
   try {
     Json root;
     if (!ParseInspectRoot(text, &root, error)) return std::nullopt;
@@ -163,6 +163,7 @@ std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOp
     info.type = type;
     FillCommonInspect(root, options, &info);
     engine_fields(root, &info);
+    if (network_container != nullptr) *network_container = NetworkModeContainer(root).value_or("");
     return info;
   } catch (const std::exception& e) {
     SetError(error, std::string("inspect decode failed: ") + e.what());

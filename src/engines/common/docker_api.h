@@ -30,11 +30,13 @@ bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* 
 
 // An inspect response of `type`: ParseInspectRoot, FillCommonInspect, then
 // `engine_fields` for what only that engine's document says. nullopt +
-// *error (if non-null) on any failure; never throws.
+// *error (if non-null) on any failure; never throws. `network_container`
+// (if non-null) gets what DockerNetworkModeContainer would say of the same
+// document, "" for none: read from the one parse.
 using EngineInspectFields = std::function<void(const nlohmann::json& root, ContainerInfo* info)>;
 std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOptions& options,
                                            ContainerType type, const EngineInspectFields& engine_fields,
-                                           std::string* error);
+                                           std::string* error, std::string* network_container = nullptr);
 
 // Health check `Test` array → command: ["CMD", exe, args...] and
 // ["CMD-SHELL", cmd] (→ /bin/sh -c cmd); ["NONE"], empty, or anything else → nullopt.

@@ -27,7 +27,7 @@ std::string_view NormalizeRepository(std::string_view repo) {
 }  // namespace
 
 std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const DecodeOptions& options,
-                                                 std::string* error) {
+                                                 std::string* error, std::string* network_container) {
   return engine_decode::DecodeInspect(
       text, options, ContainerType::kDocker,
       [](const Json& root, ContainerInfo* info) {
@@ -39,7 +39,7 @@ std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const De
         info->is_pod_sandbox = info->name.find("k8s_POD") != std::string::npos;
         if (info->is_pod_sandbox && info->pod_sandbox_id.empty()) info->pod_sandbox_id = info->full_id;
       },
-      error);
+      error, network_container);
 }
 
 void ApplyDockerImageInspect(std::string_view image_json, ContainerInfo* info) {

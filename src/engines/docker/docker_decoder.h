@@ -19,7 +19,8 @@ namespace libcontainer {
 // an image id rather than a name, repo/tag/digest stay empty until
 // ApplyDockerImageInspect fills them.
 std::optional<ContainerInfo> DecodeDockerInspect(std::string_view text, const DecodeOptions& options,
-                                                 std::string* error);
+                                                 std::string* error,
+                                                 std::string* network_container = nullptr);
 
 // GET /images/{id}/json: completes image_repo / image_tag / image_digest /
 // image_id from RepoDigests and RepoTags, preferring the entries whose

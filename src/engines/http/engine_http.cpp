@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "engines/common/docker_api.h"
-
 namespace libcontainer {
 namespace {
 
@@ -94,17 +92,19 @@ InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::
       http.Get(base + UnixHttpClient::PercentEncode(id) + "/json" + (options.with_size ? "?size=true" : ""),
                kMaxContainerDocumentBytes);
   if (!result.ok()) return InspectOutcomeOf(result, error);
-  std::optional<ContainerInfo> decoded = decode(result.body, options, error);
+  std::string other;
+  std::optional<ContainerInfo> decoded = decode(result.body, options, error, &other);
   if (!decoded) {
     *error = http.socket_path() + ": malformed inspect of " + std::string(id) + ": " + *error;
     return InspectOutcome::kBadResponse;
   }
-  if (const auto other = DockerNetworkModeContainer(result.body)) {
+  if (!other.empty()) {
     EngineHttp::Result other_result =
-        http.Get(base + UnixHttpClient::PercentEncode(*other) + "/json", kMaxContainerDocumentBytes);
+        http.Get(base + UnixHttpClient::PercentEncode(other) + "/json", kMaxContainerDocumentBytes);
     if (other_result.outcome == EngineHttp::Result::Outcome::kStopped) return InspectOutcome::kStopped;
     if (other_result.ok()) {
-      if (auto other_info = decode(other_result.body, options, nullptr)) decoded->ip = other_info->ip;
+      if (auto other_info = decode(other_result.body, options, nullptr, nullptr))
+        decoded->ip = other_info->ip;
     }
   }
   *info = std::move(*decoded);

@@ -67,9 +67,10 @@ InspectOutcome InspectOutcomeOf(const EngineHttp::Result& result, std::string* e
 std::string ContainerEventFilters(uint32_t hooks, std::string_view removal_action);
 
 // GET <prefix>/containers/<id>/json decoded by `decode`; in `container:<id>`
-// network mode the IP is taken from that other container.
+// network mode (which `decode` reads into its last argument) the IP is taken
+// from that other container.
 using InspectDecoder = std::optional<ContainerInfo> (*)(std::string_view json, const DecodeOptions& options,
-                                                        std::string* error);
+                                                        std::string* error, std::string* network_container);
 InspectOutcome InspectContainer(EngineHttp& http, std::string_view prefix, std::string_view id,
                                 const DecodeOptions& options, InspectDecoder decode, ContainerInfo* info,
                                 std::string* error);

@@ -59,11 +59,8 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
           .count() -
       1;
-  result = http_.Get(dialect_.ListPath(prefix));
-  if (!result.ok()) return result.error;
-  auto containers =
-      engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &error);
-  if (!containers) return socket_ + ": malformed container list: " + error;
+  auto containers = List(http_, prefix, &error);
+  if (!containers) return error;
   const size_t count = containers->size();
   InspectListed(prefix, std::move(*containers));
 
@@ -84,6 +81,20 @@ std::string HttpSession::Follow(const std::function<void(std::string_view summar
     default:
       return error;
   }
+}
+
+std::optional<std::vector<ContainerInfo>> HttpSession::List(EngineHttp& http, const std::string& prefix,
+                                                            std::string* error) {
+  const EngineHttp::Result result = http.Get(dialect_.ListPath(prefix));
+  if (!result.ok()) {
+    *error = result.error;
+    return std::nullopt;
+  }
+  std::string decode_error;
+  auto containers =
+      engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &decode_error);
+  if (!containers) *error = socket_ + ": malformed container list: " + decode_error;
+  return containers;
 }
 
 void HttpSession::InspectListed(const std::string& prefix, std::vector<ContainerInfo> listed) {
@@ -142,18 +153,8 @@ std::optional<std::unordered_set<std::string>> HttpSession::ListIds(std::string*
     prefix = prefix_;
   }
   EngineHttp http(socket_, cancelled_, watcher_.timing().request_deadline);
-  const EngineHttp::Result result = http.Get(dialect_.ListPath(prefix));
-  if (!result.ok()) {
-    *error = result.error;
-    return std::nullopt;
-  }
-  std::string decode_error;
-  const auto containers =
-      engine_decode::ListedContainers(result.body, dialect_.type(), watcher_.decode_options(), &decode_error);
-  if (!containers) {
-    *error = socket_ + ": malformed container list: " + decode_error;
-    return std::nullopt;
-  }
+  const auto containers = List(http, prefix, error);
+  if (!containers) return std::nullopt;
   std::unordered_set<std::string> ids;
   for (const ContainerInfo& container : *containers) ids.insert(container.full_id);
   return ids;

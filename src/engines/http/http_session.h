@@ -10,8 +10,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "engines/engine_session.h"
@@ -36,6 +38,10 @@ class HttpSession final : public EngineSession {
   std::optional<std::unordered_set<std::string>> ListIds(std::string* error) override;
 
  private:
+  // GET the container list on `http`: what it says of each container, or
+  // nullopt and *error.
+  std::optional<std::vector<ContainerInfo>> List(EngineHttp& http, const std::string& prefix,
+                                                 std::string* error);
   // Has the inspect workers inspect the containers of a list (their facts
   // reported should the inspect fail).
   void InspectListed(const std::string& prefix, std::vector<ContainerInfo> listed);

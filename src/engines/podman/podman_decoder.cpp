@@ -14,7 +14,7 @@ using namespace json_access;  // NOLINT(google-build-using-namespace)
 }  // namespace
 
 std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const DecodeOptions& options,
-                                                 std::string* error) {
+                                                 std::string* error, std::string* network_container) {
   return engine_decode::DecodeInspect(
       text, options, ContainerType::kPodman,
       [](const Json& root, ContainerInfo* info) {
@@ -39,7 +39,7 @@ std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const De
 
         info->is_pod_sandbox = Bool(root, "IsInfra") || info->name.find("k8s_POD") != std::string::npos;
       },
-      error);
+      error, network_container);
 }
 
 std::optional<EngineEvent> DecodePodmanEvent(std::string_view line) {

@@ -19,7 +19,8 @@ namespace libcontainer {
 // non-object document or a missing Id. image = ImageName, image_id = Image,
 // image_digest = ImageDigest; infra containers are pod sandboxes.
 std::optional<ContainerInfo> DecodePodmanInspect(std::string_view text, const DecodeOptions& options,
-                                                 std::string* error);
+                                                 std::string* error,
+                                                 std::string* network_container = nullptr);
 
 // One line of GET /libpod/events. "died" → kDie, "remove" → kRemove (podman
 // has no "destroy"), init/cleanup/kill/... → kOther; non-container → nullopt.
