@@ -23,7 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (*container.mutable_info())["info"] = json;
 
   std::string error;
-  const auto info = libcontainer::DecodeCriContainer(container, &sandbox, "containerd",
+  const auto facts = libcontainer::DecodeCriPod(sandbox, libcontainer::DecodeOptions{});
+  FUZZ_CHECK(facts.has_value() && facts->sandbox_id == sandbox.status().id());
+  const auto info = libcontainer::DecodeCriContainer(container, &*facts, "containerd",
                                                      libcontainer::DecodeOptions{}, &error);
   FUZZ_CHECK(info.has_value() && info->full_id == container.status().id());
   const auto pod = libcontainer::DecodeCriSandbox(sandbox, "cri-o", libcontainer::DecodeOptions{}, &error);

@@ -65,7 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       runtime::v1::PodSandboxStatusResponse sandbox;
       if (!Parse(data + 2, split, &container) || !Parse(data + 2 + split, size - 2 - split, &sandbox))
         return 0;
-      const auto info = libcontainer::DecodeCriContainer(container, &sandbox, runtime, options, &error);
+      const auto pod = libcontainer::DecodeCriPod(sandbox, options);
+      FUZZ_CHECK(pod.has_value() == sandbox.has_status());
+      const auto info =
+          libcontainer::DecodeCriContainer(container, pod ? &*pod : nullptr, runtime, options, &error);
       FUZZ_CHECK(info.has_value() || !error.empty());
       break;
     }

@@ -72,7 +72,9 @@ TEST_F(CriClientTest, VersionAndInspectByShortId) {
                   ->PodSandboxStatus(listed[0].pod_sandbox_id().empty() ? kPodId : listed[0].pod_sandbox_id(),
                                      true, &sandbox)
                   .ok());
-  auto info = DecodeCriContainer(status, &sandbox, version.runtime_name(), DecodeOptions{}, nullptr);
+  const std::optional<CriPod> pod = DecodeCriPod(sandbox, DecodeOptions{});
+  ASSERT_TRUE(pod);
+  auto info = DecodeCriContainer(status, &*pod, version.runtime_name(), DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
   EXPECT_EQ(info->name, "probe-ctr");
   EXPECT_TRUE(info->host_network);

@@ -30,6 +30,14 @@ cri::PodSandboxStatusResponse SampleSandbox() {
   return ReadSampleMessage<cri::PodSandboxStatusResponse>("containerd-cri-pod-status-verbose.json");
 }
 
+// A container decoded with its pod, the pod decoded first as a listing does.
+std::optional<ContainerInfo> DecodeWithPod(const cri::ContainerStatusResponse& container,
+                                           const cri::PodSandboxStatusResponse& sandbox,
+                                           std::string* error = nullptr) {
+  const std::optional<CriPod> pod = DecodeCriPod(sandbox, DecodeOptions{});
+  return DecodeCriContainer(container, pod ? &*pod : nullptr, "containerd", DecodeOptions{}, error);
+}
+
 cri::ContainerStatusResponse Minimal(const std::string& image, const std::string& image_ref) {
   cri::ContainerStatusResponse r;
   r.mutable_status()->set_id(kCtrId);
@@ -43,7 +51,7 @@ TEST(CriDecoder, ContainerdSamples) {
   auto container = SampleContainer();
   auto sandbox = SampleSandbox();
   std::string error;
-  auto info = DecodeCriContainer(container, &sandbox, "containerd", DecodeOptions{}, &error);
+  auto info = DecodeWithPod(container, sandbox, &error);
   ASSERT_TRUE(info) << error;
   EXPECT_EQ(info->type, ContainerType::kContainerd);
   EXPECT_EQ(info->id, "c8117a6ad48c");
@@ -198,7 +206,7 @@ TEST(CriDecoder, MalformedInfoIsSkipped) {
     auto sandbox = SampleSandbox();
     (*sandbox.mutable_info())["info"] = bad;
     std::optional<ContainerInfo> info;
-    EXPECT_NO_THROW(info = DecodeCriContainer(r, &sandbox, "containerd", DecodeOptions{}, nullptr)) << bad;
+    EXPECT_NO_THROW(info = DecodeWithPod(r, sandbox)) << bad;
     ASSERT_TRUE(info);
     EXPECT_EQ(info->name, "probe-ctr");
     EXPECT_FALSE(info->privileged);
@@ -242,7 +250,7 @@ TEST(CriDecoder, CniResultFromContainerdIsSet) {
                        {"DNS", json::array({json::object()})}};
   (*sandbox.mutable_info())["info"] = info.dump();
   sandbox.mutable_status()->mutable_network()->set_ip("10.88.0.5");
-  auto decoded = DecodeCriContainer(SampleContainer(), &sandbox, "containerd", DecodeOptions{}, nullptr);
+  auto decoded = DecodeWithPod(SampleContainer(), sandbox);
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->ip, "10.88.0.5");
   ASSERT_FALSE(decoded->cni_json.empty());
@@ -255,7 +263,7 @@ TEST(CriDecoder, CniResultFromContainerdIsSet) {
   info["cniResult"]["Routes"] = json::array();
   for (int i = 0; i < 500; ++i) info["cniResult"]["Routes"].push_back({{"dst", "10.0.0.0/8"}});
   (*sandbox.mutable_info())["info"] = info.dump();
-  decoded = DecodeCriContainer(SampleContainer(), &sandbox, "containerd", DecodeOptions{}, nullptr);
+  decoded = DecodeWithPod(SampleContainer(), sandbox);
   EXPECT_EQ(decoded->cni_json.size(), kMaxCniJsonLength);
 }
 
@@ -275,7 +283,7 @@ TEST(CriDecoder, HostNamespacesFromSandbox) {
   ns->set_network(cri::POD);
   ns->set_pid(cri::NODE);
   ns->set_ipc(cri::NODE);
-  auto info = DecodeCriContainer(SampleContainer(), &sandbox, "containerd", DecodeOptions{}, nullptr);
+  auto info = DecodeWithPod(SampleContainer(), sandbox);
   EXPECT_FALSE(info->host_network);
   EXPECT_TRUE(info->host_pid);
   EXPECT_TRUE(info->host_ipc);
@@ -286,7 +294,7 @@ TEST(CriDecoder, LongLabelsDropped) {
   SetEntry(r.mutable_status()->mutable_labels(), "big", std::string(200, 'v'));
   auto sandbox = SampleSandbox();
   SetEntry(sandbox.mutable_status()->mutable_labels(), "bigpod", std::string(200, 'v'));
-  auto info = DecodeCriContainer(r, &sandbox, "containerd", DecodeOptions{}, nullptr);
+  auto info = DecodeWithPod(r, sandbox);
   EXPECT_EQ(info->labels.count("big"), 0u);
   EXPECT_EQ(info->pod_sandbox_labels.count("bigpod"), 0u);
   EXPECT_EQ(info->labels.count("probe"), 1u);

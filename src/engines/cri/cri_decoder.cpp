@@ -43,14 +43,14 @@ json SandboxCniInfo(const StringMap& info) {
   return doc;
 }
 
-void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, ContainerInfo* info) {
+void ReadSandboxNamespaces(const cri::PodSandboxStatus& status, CriPod* pod) {
   if (!status.has_linux() || !status.linux().has_namespaces() || !status.linux().namespaces().has_options()) {
     return;
   }
   const cri::NamespaceOption& options = status.linux().namespaces().options();
-  info->host_network = options.network() == cri::NODE;
-  info->host_pid = options.pid() == cri::NODE;
-  info->host_ipc = options.ipc() == cri::NODE;
+  pod->host_network = options.network() == cri::NODE;
+  pod->host_pid = options.pid() == cri::NODE;
+  pod->host_ipc = options.ipc() == cri::NODE;
 }
 
 // containerd's sandbox info carries the CNI result with every interface; the
@@ -76,20 +76,35 @@ std::string CniJson(const json& sandbox_info, const Entries& sandbox_annotations
   return out;
 }
 
-// Pod-level facts shared by a container and its sandbox record.
-void ApplySandbox(const cri::PodSandboxStatusResponse& sandbox, const json& sandbox_info,
-                  const DecodeOptions& options, ContainerInfo* info) {
+// The pod-level facts of `sandbox`, whose verbose info is `sandbox_info`
+// (its CNI result at least).
+CriPod PodFacts(const cri::PodSandboxStatusResponse& sandbox, const json& sandbox_info,
+                const DecodeOptions& options) {
   const cri::PodSandboxStatus& status = sandbox.status();
-  ReadSandboxNamespaces(status, info);
-  if (status.has_network()) info->ip = status.network().ip();
-  ReadProtoLabels(status.labels(), options.label_max_len, &info->pod_sandbox_labels);
-  info->cni_json = CniJson(sandbox_info, status.annotations());
+  CriPod pod;
+  pod.sandbox_id = status.id();
+  ReadSandboxNamespaces(status, &pod);
+  if (status.has_network()) pod.ip = status.network().ip();
+  ReadProtoLabels(status.labels(), options.label_max_len, &pod.labels);
+  pod.cni_json = CniJson(sandbox_info, status.annotations());
   if (status.has_metadata()) {
-    // Labels kubelet would have set, so that pods made by other clients still
-    // carry them; existing values win.
     const cri::PodSandboxMetadata& meta = status.metadata();
-    AddPodLabels({meta.name(), meta.namespace_(), meta.uid()}, &info->labels);
+    pod.identity = {meta.name(), meta.namespace_(), meta.uid()};
   }
+  return pod;
+}
+
+// Pod-level facts shared by a container and its sandbox record.
+void ApplyPod(const CriPod& pod, ContainerInfo* info) {
+  info->host_network = pod.host_network;
+  info->host_pid = pod.host_pid;
+  info->host_ipc = pod.host_ipc;
+  info->ip = pod.ip;
+  info->pod_sandbox_labels = pod.labels;
+  info->cni_json = pod.cni_json;
+  // Labels kubelet would have set, so that pods made by other clients still
+  // carry them; existing values win.
+  AddPodLabels(pod.identity, &info->labels);
 }
 
 // The first boolean found along the reference's paths.
@@ -178,10 +193,15 @@ ContainerType CriContainerType(std::string_view runtime_name) {
   return ContainerType::kCri;
 }
 
+std::optional<CriPod> DecodeCriPod(const cri::PodSandboxStatusResponse& sandbox,
+                                   const DecodeOptions& options) {
+  if (!sandbox.has_status()) return std::nullopt;
+  return PodFacts(sandbox, SandboxCniInfo(sandbox.info()), options);
+}
+
 std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusResponse& container,
-                                                const cri::PodSandboxStatusResponse* sandbox,
-                                                std::string_view runtime_name, const DecodeOptions& options,
-                                                std::string* error) {
+                                                const CriPod* pod, std::string_view runtime_name,
+                                                const DecodeOptions& options, std::string* error) {
   if (!container.has_status() || container.status().id().empty()) {
     if (error != nullptr) *error = "CRI container status without an id";
     return std::nullopt;
@@ -245,7 +265,7 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
   info.privileged = Privileged(verbose);
 
   info.pod_sandbox_id = String(verbose, "sandboxID");
-  if (info.pod_sandbox_id.empty() && sandbox != nullptr) info.pod_sandbox_id = sandbox->status().id();
+  if (info.pod_sandbox_id.empty() && pod != nullptr) info.pod_sandbox_id = pod->sandbox_id;
   if (info.pod_sandbox_id.empty()) {
     info.pod_sandbox_id = oci_spec::Annotation(runtime_spec, kCriSandboxIdAnnotation);
   }
@@ -253,8 +273,8 @@ std::optional<ContainerInfo> DecodeCriContainer(const cri::ContainerStatusRespon
     info.pod_sandbox_id = ProtoMapValue(status.annotations(), "io.kubernetes.cri-o.SandboxID");
   }
 
-  if (sandbox != nullptr && sandbox->has_status()) {
-    ApplySandbox(*sandbox, SandboxCniInfo(sandbox->info()), options, &info);
+  if (pod != nullptr) {
+    ApplyPod(*pod, &info);
   } else {
     info.host_network = from_spec.host_network;
     info.host_pid = from_spec.host_pid;
@@ -310,7 +330,7 @@ std::optional<ContainerInfo> DecodeCriSandbox(const cri::PodSandboxStatusRespons
   }
   ApplyDefaults(&info);
   info.privileged = Privileged(verbose);
-  ApplySandbox(sandbox, verbose, options, &info);
+  ApplyPod(PodFacts(sandbox, verbose, options), &info);
   info.labels.emplace("io.kubernetes.sandbox.id", info.pod_sandbox_id);
   return info;
 }

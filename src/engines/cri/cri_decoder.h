@@ -3,6 +3,7 @@
 // → ContainerInfo, container events → EngineEvent. No I/O; nothing throws.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "core/container_info.h"
 #include "engines/common/decode_options.h"
 #include "engines/common/engine_event.h"
+#include "engines/common/kubernetes_metadata.h"
 
 namespace runtime::v1 {
 class ContainerStatusResponse;
@@ -26,15 +28,31 @@ inline constexpr size_t kMaxCniJsonLength = 4096;
 // "cri-o" → cri-o, anything else → cri.
 ContainerType CriContainerType(std::string_view runtime_name);
 
-// A container from ContainerStatus(verbose=true) and, when known, its pod's
-// PodSandboxStatus(verbose=true) (nullptr: pod fields stay empty). The
-// verbose `info` entry is JSON; when it is missing or malformed the fields it
-// feeds (privileged, env fallback, pid-independent extras) keep their
-// defaults. nullopt + *error (if non-null) without a status or an id.
+// What each container's record takes from its pod's
+// PodSandboxStatus(verbose=true). Decoded once per pod: a listing meets a pod
+// once per container, and reading the CNI result out of the pod's verbose
+// JSON each time cost as much as decoding the container itself.
+struct CriPod {
+  std::string sandbox_id;
+  bool host_network = false, host_pid = false, host_ipc = false;
+  std::string ip;
+  std::map<std::string, std::string> labels;  // cut to label_max_len
+  std::string cni_json;                       // cut to kMaxCniJsonLength
+  PodIdentity identity;                       // from the pod's metadata
+};
+
+// nullopt without a status.
+std::optional<CriPod> DecodeCriPod(const runtime::v1::PodSandboxStatusResponse& sandbox,
+                                   const DecodeOptions& options);
+
+// A container from ContainerStatus(verbose=true) and, when known, its pod
+// (nullptr: pod fields stay empty). The verbose `info` entry is JSON; when it
+// is missing or malformed the fields it feeds (privileged, env fallback,
+// pid-independent extras) keep their defaults. nullopt + *error (if non-null)
+// without a status or an id.
 std::optional<ContainerInfo> DecodeCriContainer(const runtime::v1::ContainerStatusResponse& container,
-                                                const runtime::v1::PodSandboxStatusResponse* sandbox,
-                                                std::string_view runtime_name, const DecodeOptions& options,
-                                                std::string* error);
+                                                const CriPod* pod, std::string_view runtime_name,
+                                                const DecodeOptions& options, std::string* error);
 
 // The pod sandbox itself as an is_pod_sandbox record (its id, the pod name,
 // the pause image, pod labels, host namespaces, ip, CNI result).

@@ -253,8 +253,8 @@ class CriSession final : public EngineSession {
     if (!status.ok()) return status;
     std::string error;
     std::optional<ContainerInfo> decoded;
-    auto decode = [&](const cri::PodSandboxStatusResponse* sandbox) {
-      decoded = DecodeCriContainer(container, sandbox, runtime_name, options_, &error);
+    auto decode = [&](const CriPod* pod) {
+      decoded = DecodeCriContainer(container, pod, runtime_name, options_, &error);
       return decoded.has_value();
     };
     // Without the pod's id from the list, the status names it; decoding is
@@ -265,7 +265,8 @@ class CriSession final : public EngineSession {
       sandbox_id = decoded->pod_sandbox_id;
     }
     const PodStatusCache::PodStatus sandbox = sandbox_id.empty() ? nullptr : PodStatus(sandbox_id, pods);
-    if ((sandbox != nullptr || !decoded) && !decode(sandbox.get())) {
+    const CriPod* pod = sandbox != nullptr && sandbox->facts ? &*sandbox->facts : nullptr;
+    if ((pod != nullptr || !decoded) && !decode(pod)) {
       return grpc::Status(grpc::StatusCode::INTERNAL, "malformed container status: " + error);
     }
     *info = std::move(*decoded);
@@ -278,7 +279,7 @@ class CriSession final : public EngineSession {
     const PodStatusCache::PodStatus sandbox = PodStatus(id, pods, &status);
     if (sandbox == nullptr) return status;
     std::string error;
-    std::optional<ContainerInfo> decoded = DecodeCriSandbox(*sandbox, runtime_name, options_, &error);
+    std::optional<ContainerInfo> decoded = DecodeCriSandbox(sandbox->status, runtime_name, options_, &error);
     if (!decoded) return grpc::Status(grpc::StatusCode::INTERNAL, "malformed pod sandbox status: " + error);
     *info = std::move(*decoded);
     return grpc::Status::OK;
@@ -288,9 +289,10 @@ class CriSession final : public EngineSession {
   // *status) if the runtime did not give it.
   PodStatusCache::PodStatus PodStatus(const std::string& sandbox_id, PodStatusCache* pods,
                                       grpc::Status* status = nullptr) {
-    const PodStatusCache::Fetch fetch = [this](const std::string& sandbox,
-                                               cri::PodSandboxStatusResponse* out) {
-      return client_.PodSandboxStatus(sandbox, /*verbose=*/true, out);
+    const PodStatusCache::Fetch fetch = [this](const std::string& sandbox, FetchedPod* out) {
+      grpc::Status fetched = client_.PodSandboxStatus(sandbox, /*verbose=*/true, &out->status);
+      if (fetched.ok()) out->facts = DecodeCriPod(out->status, options_);
+      return fetched;
     };
     if (pods != nullptr) return pods->Get(sandbox_id, fetch, status);
     PodStatusCache once;

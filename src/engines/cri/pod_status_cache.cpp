@@ -6,16 +6,23 @@ namespace libcontainer {
 
 PodStatusCache::PodStatus PodStatusCache::Get(const std::string& sandbox_id, const Fetch& fetch,
                                               grpc::Status* status) {
-  {
-    std::lock_guard lock(mu_);
-    if (const auto it = pods_.find(sandbox_id); it != pods_.end()) return it->second;
-  }
-  auto fetched = std::make_shared<runtime::v1::PodSandboxStatusResponse>();
+  std::unique_lock lock(mu_);
+  // Elements of an unordered_map keep their address: `entry` outlives the waits.
+  Entry& entry = pods_[sandbox_id];
+  fetched_.wait(lock, [&] { return !entry.fetching; });
+  if (entry.pod != nullptr) return entry.pod;
+  entry.fetching = true;
+  lock.unlock();
+
+  auto fetched = std::make_shared<FetchedPod>();
   const grpc::Status result = fetch(sandbox_id, fetched.get());
   if (status != nullptr) *status = result;
-  if (!result.ok()) return nullptr;
-  std::lock_guard lock(mu_);
-  return pods_.try_emplace(sandbox_id, std::move(fetched)).first->second;
+
+  lock.lock();
+  entry.fetching = false;
+  if (result.ok()) entry.pod = std::move(fetched);
+  fetched_.notify_all();
+  return entry.pod;
 }
 
 }  // namespace libcontainer
