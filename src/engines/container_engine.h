@@ -38,6 +38,11 @@ class ContainerEngine {
     // on its socket, sending garbage); skipped, and logged at most once per
     // EngineTiming::repeated_warning_interval.
     uint64_t malformed_events = 0;
+    // Containers reported removed because a socket no longer listed them
+    // (listed again after an outage, or by the periodic reconciling list):
+    // removal events the watcher never read. Steady growth while connected
+    // means events get lost.
+    uint64_t removals_relisted = 0;
     // Gauges of what the watcher holds, which must follow the containers that
     // exist rather than grow with churn: inspects and lookups queued or in
     // flight; containers its sockets showed and have not removed; events

@@ -17,6 +17,7 @@ struct EngineCounters {
   std::atomic<uint64_t> lookup_failures{0};
   std::atomic<uint64_t> file_events{0};
   std::atomic<uint64_t> malformed_events{0};
+  std::atomic<uint64_t> removals_relisted{0};
 
   // Fills the counter part of `stats`; connection state is the watcher's.
   void CopyTo(ContainerEngine::Stats* stats) const {
@@ -27,6 +28,7 @@ struct EngineCounters {
     stats->lookup_failures = lookup_failures.load();
     stats->file_events = file_events.load();
     stats->malformed_events = malformed_events.load();
+    stats->removals_relisted = removals_relisted.load();
   }
 };
 

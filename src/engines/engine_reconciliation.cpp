@@ -50,6 +50,7 @@ void EngineWatcher::Reconcile(Slot& slot) {
 }
 
 void EngineWatcher::ReportGone(const std::vector<SocketContainers::Gone>& gone, std::string_view source) {
+  counters_.removals_relisted.fetch_add(gone.size());
   for (const auto& container : gone) {
     EngineEvent removed;
     removed.kind = EngineEvent::Kind::kRemove;

@@ -26,6 +26,8 @@ constexpr EngineStat kEngineStats[] = {
     {"lookup_failures", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.lookup_failures; }},
     {"file_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.file_events; }},
     {"malformed_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, [](const Stats& s) { return s.malformed_events; }},
+    {"removals_relisted", SS_PLUGIN_METRIC_TYPE_MONOTONIC,
+     [](const Stats& s) { return s.removals_relisted; }},
     {"inspects_queued", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
      [](const Stats& s) { return s.inspects_queued; }},
     {"containers_known", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,

@@ -120,6 +120,7 @@ TEST_F(ContainerdEngineTest, AContainerGoneWithoutAnEventIsRemovedByTheReconcili
   EXPECT_EQ(removed[0].type, ContainerType::kContainerd);
   EXPECT_TRUE(
       logger_.Contains(LogLevel::kInfo, "1 containers shown by " + socket_ + " are no longer listed"));
+  EXPECT_EQ(engine_->stats().removals_relisted, 1u);
 }
 
 TEST_F(ContainerdEngineTest, CreateAndDeleteEvents) {

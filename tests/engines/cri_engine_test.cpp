@@ -194,13 +194,15 @@ TEST_F(CriEngineTest, RuntimeRestartIsSurvivedWithARelist) {
   // Created while the watcher was away: only the re-list finds it.
   ASSERT_TRUE(sink_.WaitForAdded(Id("c5")).has_value());
   ASSERT_TRUE(server_->WaitForEventStreams(1, kGuard));
-  // And what went away meanwhile is reported gone.
+  // And what went away meanwhile is reported gone, once.
   ASSERT_TRUE(WaitFor([&] { return sink_.removed().size() == 1; }));
   EXPECT_EQ(sink_.removed()[0].full_id, Id("c4"));
 
   const auto stats = engine_->stats();
   EXPECT_TRUE(stats.connected);
   EXPECT_GE(stats.reconnects, 1u);
+  EXPECT_EQ(stats.removals_relisted, 1u);
+  EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "1 containers went away while " + socket_));
   EXPECT_TRUE(logger_.Contains(LogLevel::kWarning, "connection lost"));
 
   server_->AddContainer(Container(Id("c6"), "after"));
@@ -235,6 +237,19 @@ TEST_F(CriEngineTest, WhatWentAwayWithoutAnEventIsRemovedByTheReconcilingList) {
   EXPECT_EQ(removed, expected);
   EXPECT_TRUE(
       logger_.Contains(LogLevel::kInfo, "2 containers shown by " + socket_ + " are no longer listed"));
+  EXPECT_EQ(engine_->stats().removals_relisted, 2u);
+
+  // The runtime restarts: what the reconciling list reported gone is not
+  // reported a second time by the new listing.
+  server_.reset();
+  ASSERT_TRUE(WaitFor([&] { return !engine_->stats().connected; }));
+  StartServer();
+  server_->AddContainer(Container(Id("c1"), "kept"));
+  ASSERT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
+  ASSERT_TRUE(server_->WaitForEventStreams(1, kGuard));
+  std::this_thread::sleep_for(100ms);  // a few reconciling rounds too
+  EXPECT_EQ(sink_.removed().size(), 2u);
+  EXPECT_EQ(engine_->stats().removals_relisted, 2u);
 }
 
 TEST_F(CriEngineTest, SocketMissingAtStartThenAppears) {

@@ -137,6 +137,7 @@ TEST_F(DockerEngineTest, AContainerGoneWithoutAnEventIsRemovedByTheReconcilingLi
   EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "docker: 1 containers shown by " + link_ +
                                                     " are no longer listed and no removal event was read"));
   EXPECT_EQ(engine_->stats().reconnects, 0u);  // listed on a connection of its own
+  EXPECT_EQ(engine_->stats().removals_relisted, 1u);
 }
 
 TEST_F(DockerEngineTest, NeverAsksForAVersionAboveTheServers) {

@@ -107,6 +107,7 @@ TEST_F(DockerGoneWhileDownTest, TheNewListingReportsWhatWentAwayWhileTheDaemonWa
   EXPECT_EQ(Removals(sink_, Id("c6")), 1u) << "a removal already reported is not reported again";
   EXPECT_EQ(engine_->stats().containers_known, 2u);
   EXPECT_TRUE(logger_.Contains(LogLevel::kInfo, "3 containers went away while"));
+  EXPECT_EQ(engine_->stats().removals_relisted, 3u) << "the removal read from its event is not counted";
 
   // A second outage with nothing changed reports nothing.
   const size_t removals = sink_.removed().size();
@@ -116,6 +117,7 @@ TEST_F(DockerGoneWhileDownTest, TheNewListingReportsWhatWentAwayWhileTheDaemonWa
   ASSERT_TRUE(WaitFor([&] { return engine_->stats().connected; }));
   ASSERT_TRUE(WaitFor([&] { return sink_.CountAdded(Id("c5")) >= 2; }));
   EXPECT_EQ(sink_.removed().size(), removals);
+  EXPECT_EQ(engine_->stats().removals_relisted, 3u);
 }
 
 TEST_F(DockerGoneWhileDownTest, AListedContainerWithAnUnusableInspectIsNotReportedRemoved) {

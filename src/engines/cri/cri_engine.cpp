@@ -159,7 +159,10 @@ class CriSession final : public EngineSession {
 
   // Has the inspect workers inspect what is new in `current` (everything
   // when `initial`), and reports the removal of what vanished since the last
-  // listing. Returns the containers and sandboxes to be inspected.
+  // poll. After a reconnect (`initial`) the watcher reports what went away
+  // while the runtime was not followed, as for every engine, from what its
+  // sockets showed: ids it has reconciled away since are not reported twice.
+  // Returns the containers and sandboxes to be inspected.
   std::pair<size_t, size_t> Sync(const Snapshot& current, const std::string& runtime_name, bool initial) {
     size_t containers = 0, sandboxes = 0;
     auto pods = std::make_shared<PodStatusCache>();
@@ -185,13 +188,12 @@ class CriSession final : public EngineSession {
       ++(entry.sandbox ? sandboxes : containers);
     }
     watcher_.InspectListed(std::move(listed));
-    // Also after a reconnect: what went away during the outage is reported.
     for (auto it = known_.begin(); it != known_.end();) {
       if (current.count(it->first) != 0) {
         ++it;
         continue;
       }
-      if (it->second) ReportRemoved(it->first);
+      if (it->second && !initial) ReportRemoved(it->first);
       it = known_.erase(it);
     }
     return {containers, sandboxes};
