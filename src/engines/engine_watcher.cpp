@@ -1,5 +1,7 @@
 #include "engines/engine_watcher.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -321,7 +323,21 @@ void EngineWatcher::InspectListed(std::vector<ListedContainer> listed) {
   pipeline_.InspectListed(std::move(attempts), [this, listing] {
     LogListingInspected(*listing);
     ListingEnded(*listing);
+    ReleaseListing(*listing);
   });
+}
+
+void EngineWatcher::ReleaseListing(Listing& listing) {
+  // Listing thousands of containers leaves megabytes freed but kept by the
+  // allocator, in holes between the records that stay (answers, parsed
+  // documents, the listing's own state, over the workers' arenas): Falco's
+  // process would hold them for good. RSS per listed container, 10,000
+  // docker / CRI containers: 3.5 / 5.9 KB before, 2.2 / 4.8 KB after
+  // (bench/engines/listing_scale_bench).
+  constexpr size_t kTrimAfter = 1000;
+  const size_t listed = listing.containers.size();
+  listing.containers = {};  // their inspect state (a CRI listing's pods too)
+  if (listed >= kTrimAfter) ::malloc_trim(0);
 }
 
 void EngineWatcher::LogListingInspected(const Listing& listing) {
@@ -374,7 +390,7 @@ InspectPipeline::Result EngineWatcher::InspectListedOne(Listing& listing, Listed
       // It will not get better: the list's facts are all there is.
       listing.unusable.fetch_add(1);
       InspectFailed(listed.id, outcome, error);
-      if (listed.facts && !state.facts_reported.exchange(true)) return {listed.facts, false};
+      if (listed.facts && !state.facts_reported.exchange(true)) return {*listed.facts, false};
       return {};
     case InspectOutcome::kUnreachable:
       break;

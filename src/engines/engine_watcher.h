@@ -110,8 +110,10 @@ class EngineWatcher : public ContainerEngine {
     // What the list said, if it says enough to report: reported should the
     // inspect fail for good (an unusable answer) or for now (the engine does
     // not answer: reported, then inspected again), so that a listed
-    // container is never lost.
-    std::optional<ContainerInfo> facts;
+    // container is never lost. Held apart: a listing keeps one of these per
+    // container until its last inspect, and most have no facts (CRI,
+    // containerd) or no longer need them.
+    std::unique_ptr<const ContainerInfo> facts;
   };
   // On a session's thread, with what its listing found: credits the
   // containers to its socket and has the inspect workers inspect them all, in
@@ -186,6 +188,9 @@ class EngineWatcher : public ContainerEngine {
   // up: on a node with thousands of containers the listing takes seconds,
   // and an operator sees when metadata is complete.
   void LogListingInspected(const Listing& listing);
+  // Frees what `listing` held for its inspects once it is through; after a
+  // large one, has the allocator give back to the system what it had freed.
+  static void ReleaseListing(Listing& listing);
   // One attempt at a container of `listing`.
   InspectPipeline::Result InspectListedOne(Listing& listing, ListedState& state, size_t worker);
   // The engine did not answer an inspect of `listing`'s: under load, or

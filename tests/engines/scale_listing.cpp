@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "host/event_builder.h"
@@ -48,6 +49,34 @@ double CpuSecondsOfSelf() {
   ::getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Once every listed container has arrived, the engines still end their listings (the summary line,
+// then the listing's own state is freed). Memory is read after that: what stays is what the cache
+// and the watchers keep. A bench-only settle, bounded by `patience`.
+bool WaitForListingsEnded(testhost::PluginHost& host, const ScaleOptions& options) {
+  const auto ended = [&](std::string_view engine) {
+    const std::string prefix = std::string(engine) + ": the ";
+    for (const auto& line : host.Logs()) {
+      if (line.message.starts_with(prefix) && line.message.find(" are inspected, in ") != std::string::npos)
+        return true;
+    }
+    return false;
+  };
+  const auto idle = [&] {
+    for (const auto& m : host.Metrics()) {
+      if (m.name.ends_with("_inspects_queued") && m.value != 0) return false;
+    }
+    return true;
+  };
+  const auto deadline = Clock::now() + options.patience;
+  while ((options.docker > 0 && !ended("docker")) || (options.cri > 0 && !ended("cri")) || !idle()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // The summary is logged just before the listing's state goes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return true;
 }
 
 double Ms(Clock::duration d) {
@@ -216,7 +245,9 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
     return result;
   }
   const nlohmann::json off = {{"enabled", false}};
-  const nlohmann::json config = {{"engines",
+  // info: each engine's listing summary says when its listing ended.
+  const nlohmann::json config = {{"log_level", "info"},
+                                 {"engines",
                                   {{"docker", {{"enabled", true}, {"sockets", {dir + "/docker.sock"}}}},
                                    {"cri", {{"enabled", true}, {"sockets", {dir + "/cri.sock"}}}},
                                    {"podman", off},
@@ -321,6 +352,9 @@ ScaleResult RunScaleListing(const ScaleOptions& options) {
   result.p99_call_us = calls.PercentileUs(99);
   for (const auto& m : host->Metrics()) {
     if (m.name == "n_containers") result.cached = m.value;
+  }
+  if (result.error.empty() && !WaitForListingsEnded(*host, options)) {
+    result.error = "the engines did not end their listings";
   }
   result.rss_after_kb = RssKb();
   malloc_trim(0);

@@ -50,8 +50,9 @@ struct ScaleResult {
   uint64_t turns = 0;
   double slowest_call_us = 0, p99_call_us = 0, longest_turn_ms = 0;
 
-  // Memory of this process (test host + plugin): before Start() and once everything arrived
-  // (after: also after malloc_trim(0)); the containers the plugin's cache holds then.
+  // Memory of this process (test host + plugin): before Start() and once everything arrived and
+  // the engines ended their listings (after: also after malloc_trim(0)); the containers the
+  // plugin's cache holds then.
   long rss_before_kb = 0, rss_after_kb = 0, rss_after_trim_kb = 0;
   uint64_t cached = 0;
 

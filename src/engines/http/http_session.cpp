@@ -105,7 +105,7 @@ void HttpSession::InspectListed(const std::string& prefix, std::vector<Container
     container.id = entry.full_id;
     container.type = entry.type;
     container.inspect = InspectOnWorker(prefix, entry.full_id);
-    container.facts = std::move(entry);
+    container.facts = std::make_unique<const ContainerInfo>(std::move(entry));
   }
   watcher_.InspectListed(std::move(containers));
 }
