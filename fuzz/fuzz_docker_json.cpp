@@ -20,13 +20,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.with_size = size % 3 == 0;
   std::string error;
 
-  auto info = libcontainer::DecodeDockerInspect(text, options, &error);
+  std::string network_container;
+  auto info = libcontainer::DecodeDockerInspect(text, options, &error, &network_container);
   FUZZ_CHECK(info.has_value() || !error.empty());
+  FUZZ_CHECK(info.has_value() || network_container.empty());
   if (info) {
     FUZZ_CHECK(!info->full_id.empty());
     libcontainer::ApplyDockerImageInspect(text, &*info);
   }
-  (void)libcontainer::DockerNetworkModeContainer(text);
 
   error.clear();
   const auto listed = libcontainer::engine_decode::ListedContainers(

@@ -30,6 +30,14 @@ std::string EditedInspect(const std::function<void(json&)>& edit) {
   return doc.dump();
 }
 
+// The container whose network the inspected one shares, as the decoder
+// reads it; nullopt for none or an undecodable document.
+std::optional<std::string> NetworkModeContainer(const std::string& text) {
+  std::string shared;
+  if (!DecodeDockerInspect(text, DecodeOptions{}, nullptr, &shared) || shared.empty()) return std::nullopt;
+  return shared;
+}
+
 ContainerInfo MustDecode(const std::string& text, const DecodeOptions& options = {}) {
   std::string error;
   auto info = DecodeDockerInspect(text, options, &error);
@@ -71,7 +79,7 @@ TEST(DockerInspectTest, RealSample) {
   EXPECT_FALSE(info.healthcheck.has_value());
   EXPECT_FALSE(info.is_pod_sandbox);
   EXPECT_EQ(info.pod_sandbox_id, "");
-  EXPECT_EQ(DockerNetworkModeContainer(ReadSample("docker-inspect.json")), std::nullopt);
+  EXPECT_EQ(NetworkModeContainer(ReadSample("docker-inspect.json")), std::nullopt);
 }
 
 TEST(DockerInspectTest, PodmanCompatSampleDecodesAsDocker) {
@@ -336,18 +344,17 @@ TEST(DockerInspectTest, ImageIdReferenceHasNoRepository) {
 
 TEST(DockerInspectTest, NetworkModeContainer) {
   auto text = EditedInspect([](json& doc) { doc["HostConfig"]["NetworkMode"] = "container:abc123def456"; });
-  EXPECT_EQ(DockerNetworkModeContainer(text), "abc123def456");
+  EXPECT_EQ(NetworkModeContainer(text), "abc123def456");
   EXPECT_FALSE(MustDecode(text).host_network);
-  EXPECT_EQ(DockerNetworkModeContainer(
-                EditedInspect([](json& doc) { doc["HostConfig"]["NetworkMode"] = "container:"; })),
-            std::nullopt);
   EXPECT_EQ(
-      DockerNetworkModeContainer(EditedInspect([](json& doc) { doc["HostConfig"]["NetworkMode"] = "host"; })),
+      NetworkModeContainer(EditedInspect([](json& doc) { doc["HostConfig"]["NetworkMode"] = "container:"; })),
       std::nullopt);
-  EXPECT_EQ(DockerNetworkModeContainer(EditedInspect([](json& doc) { doc["HostConfig"] = nullptr; })),
+  EXPECT_EQ(NetworkModeContainer(EditedInspect([](json& doc) { doc["HostConfig"]["NetworkMode"] = "host"; })),
             std::nullopt);
-  EXPECT_EQ(DockerNetworkModeContainer("{"), std::nullopt);
-  EXPECT_EQ(DockerNetworkModeContainer("[]"), std::nullopt);
+  EXPECT_EQ(NetworkModeContainer(EditedInspect([](json& doc) { doc["HostConfig"] = nullptr; })),
+            std::nullopt);
+  EXPECT_EQ(NetworkModeContainer("{"), std::nullopt);
+  EXPECT_EQ(NetworkModeContainer("[]"), std::nullopt);
 }
 
 TEST(DockerInspectTest, HostConfigAndLimits) {
@@ -565,7 +572,7 @@ TEST(DockerInspectTest, MutatedSamplesNeverCrash) {
         std::string error;
         if (DecodeDockerInspect(mutated, {}, &error)) ++decoded;
         (void)engine_decode::ListedContainers(mutated, ContainerType::kDocker, {}, &error);
-        (void)DockerNetworkModeContainer(mutated);
+        (void)NetworkModeContainer(mutated);
         ContainerInfo info;
         ApplyDockerImageInspect(mutated, &info);
         (void)DecodeDockerEvent(mutated);

@@ -117,26 +117,17 @@ void ReadHostConfig(const Json& host, ContainerInfo* info) {
   }
 }
 
-std::optional<std::string> NetworkModeContainer(const Json& root) {
+// The <id> of HostConfig.NetworkMode `container:<id>`, "" for any other mode.
+std::string NetworkModeContainer(const Json& root) {
   const Json* host = ObjectMember(root, "HostConfig");
-  if (host == nullptr) return std::nullopt;
-  std::string mode = String(*host, "NetworkMode");
+  if (host == nullptr) return "";
+  const std::string mode = String(*host, "NetworkMode");
   constexpr std::string_view kPrefix = "container:";
-  if (!std::string_view(mode).starts_with(kPrefix) || mode.size() == kPrefix.size()) return std::nullopt;
+  if (!std::string_view(mode).starts_with(kPrefix)) return "";
   return mode.substr(kPrefix.size());
 }
 
 }  // namespace
-
-std::optional<std::string> DockerNetworkModeContainer(std::string_view inspect_json) {
-  try {
-    Json root;
-    if (!ParseDocument(inspect_json, &root, nullptr)) return std::nullopt;
-    return NetworkModeContainer(root);
-  } catch (...) {
-    return std::nullopt;
-  }
-}
 
 namespace engine_decode {
 
@@ -163,7 +154,7 @@ std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOp
     info.type = type;
     FillCommonInspect(root, options, &info);
     engine_fields(root, &info);
-    if (network_container != nullptr) *network_container = NetworkModeContainer(root).value_or("");
+    if (network_container != nullptr) *network_container = NetworkModeContainer(root);
     return info;
   } catch (const std::exception& e) {
     SetError(error, std::string("inspect decode failed: ") + e.what());

@@ -17,11 +17,6 @@
 
 namespace libcontainer {
 
-// For HostConfig.NetworkMode `container:<id>` the container shares another
-// container's network namespace (and IP): returns that id so the caller can
-// inspect it and copy its `ip`. Works on docker and libpod inspect documents.
-std::optional<std::string> DockerNetworkModeContainer(std::string_view inspect_json);
-
 namespace engine_decode {
 
 // Parses an inspect response, which must be an object with an Id (what
@@ -31,8 +26,10 @@ bool ParseInspectRoot(std::string_view text, nlohmann::json* root, std::string* 
 // An inspect response of `type`: ParseInspectRoot, FillCommonInspect, then
 // `engine_fields` for what only that engine's document says. nullopt +
 // *error (if non-null) on any failure; never throws. `network_container`
-// (if non-null) gets what DockerNetworkModeContainer would say of the same
-// document, "" for none: read from the one parse.
+// (if non-null) gets, for HostConfig.NetworkMode `container:<id>`, that id:
+// the container shares that one's network namespace (and IP), so the caller
+// inspects it and copies its `ip`; "" for any other mode. Docker and libpod
+// documents alike, read from the one parse.
 using EngineInspectFields = std::function<void(const nlohmann::json& root, ContainerInfo* info)>;
 std::optional<ContainerInfo> DecodeInspect(std::string_view text, const DecodeOptions& options,
                                            ContainerType type, const EngineInspectFields& engine_fields,
