@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "falco/falco_runner.h"
+#include "host/plugin_host.h"
 
 namespace {
 
@@ -210,6 +211,44 @@ TEST_F(FalcoCli, ReferenceConfigLoads) {
   const auto run = testfalco::ReplayCapture(falco(), Config({Official("falco_rules.yaml")}, reference),
                                             CapturePath("libs_curl_google.scap"));
   EXPECT_EQ(run.result.exit_code, 0) << run.Describe();
+}
+
+// Falco's metrics snapshot shows the plugin's metrics (plugin_get_metrics),
+// every one our test host reads, under Falco's prefix.
+TEST_F(FalcoCli, MetricsSnapshotShowsEveryMetricOurHostReads) {
+  const std::string init =
+      R"({"engines":{"docker":{"enabled":true,"sockets":["/nonexistent/docker.sock"]},)"
+      R"("podman":{"enabled":false},"containerd":{"enabled":false},"cri":{"enabled":false}}})";
+  testfalco::FalcoSettings settings;
+  settings.rules_files = {Official("falco_rules.yaml")};
+  settings.init_config = init;
+  settings.extra_yaml =
+      "metrics:\n  enabled: true\n  interval: 1s\n  output_rule: true\n  include_empty_values: true\n"
+      "  plugins_metrics_enabled: true\n  resource_utilization_enabled: false\n"
+      "  kernel_event_counters_enabled: false\n  libbpf_stats_enabled: false\n";
+  const auto run =
+      testfalco::ReplayCapture(falco(), workdir_.WriteConfig(settings), CapturePath("libs_curl_google.scap"));
+  ASSERT_EQ(run.result.exit_code, 0) << run.Describe();
+  constexpr std::string_view kPrefix = "plugins.container.";
+  std::set<std::string> in_falco;
+  for (const auto& alert : run.alerts) {
+    if (alert.value("output", "") != "Falco metrics snapshot") continue;
+    for (const auto& [name, value] : alert.at("output_fields").items()) {
+      if (name.starts_with(kPrefix)) in_falco.insert(name.substr(kPrefix.size()));
+    }
+  }
+  ASSERT_FALSE(in_falco.empty()) << "no metrics snapshot with our metrics\n" << run.Describe();
+
+  std::string error;
+  const auto host = testhost::PluginHost::Load(LIBCONTAINER_PLUGIN_PATH, &error);
+  ASSERT_NE(host, nullptr) << error;
+  ASSERT_TRUE(host->Init(init, &error)) << error;
+  std::set<std::string> in_host;
+  for (const auto& metric : host->Metrics()) in_host.insert(metric.name);
+  EXPECT_EQ(in_falco, in_host);
+  EXPECT_EQ(in_falco.count("n_docker_removals_relisted"), 1u);
+  std::cout << "[ METRICS  ] Falco shows " << in_falco.size() << " of ours, e.g. " << kPrefix
+            << "n_docker_removals_relisted\n";
 }
 
 }  // namespace
