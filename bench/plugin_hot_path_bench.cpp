@@ -35,7 +35,10 @@ std::unique_ptr<testhost::PluginHost> ReadyHost() {
   }
   host->AddThread(spec);
   std::string payload = std::string(R"({"container":{"type":0,"id":"eba371cc398f","full_id":")") + kId +
-                        R"(","name":"web","image":"nginx:1.25","labels":{"app":"web"}}})";
+                        R"(","name":"web","image":"nginx:1.25","labels":{"app":"web",)"
+                        R"("io.kubernetes.container.name":"web","io.kubernetes.pod.name":"web-7d4b9c",)"
+                        R"("io.kubernetes.pod.namespace":"prod","io.kubernetes.pod.uid":"0f5c2e4a-1b7d",)"
+                        R"("io.kubernetes.sandbox.id":"a0c1e2d3b4a5968778695a4b3c2d1e0f"}}})";
   host->Parse(testhost::events::AsyncEvent("container", payload + std::string(1, '\0')));
   host->Parse(testhost::events::ExecveExit(kTid, 0));
   return host;
@@ -133,5 +136,11 @@ void BM_ExtractContainerLabel(benchmark::State& state) {
   ExtractBenchmark(state, "container.labels", true);
 }
 BENCHMARK(BM_ExtractContainerLabel);
+
+// One label by key among kubelet's, as k8s.ns.name reads it.
+void BM_ExtractK8sNamespace(benchmark::State& state) {
+  ExtractBenchmark(state, "k8s.ns.name", true);
+}
+BENCHMARK(BM_ExtractK8sNamespace);
 
 }  // namespace

@@ -2,12 +2,13 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/labels.h"
 
 namespace libcontainer {
 
@@ -128,8 +129,8 @@ struct ContainerInfo {
   bool privileged = false;
 
   std::vector<std::string> env;
-  std::map<std::string, std::string> labels;
-  std::map<std::string, std::string> pod_sandbox_labels;
+  Labels labels;
+  Labels pod_sandbox_labels;
   std::vector<PortMapping> port_mappings;
   std::vector<ContainerMount> mounts;
 

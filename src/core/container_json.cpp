@@ -85,7 +85,7 @@ void ReadStringArray(const json& obj, const char* key, std::vector<std::string>*
   }
 }
 
-void ReadStringMap(const json& obj, const char* key, std::map<std::string, std::string>* out) {
+void ReadLabels(const json& obj, const char* key, Labels* out) {
   const json* v = Find(obj, key);
   if (v == nullptr || !v->is_object()) return;
   for (const auto& [name, value] : v->items()) {
@@ -300,8 +300,8 @@ bool ContainerFromJson(std::string_view text, ContainerInfo* out, std::string* e
   ReadBool(*c, "is_pod_sandbox", &info.is_pod_sandbox);
   ReadBool(*c, "privileged", &info.privileged);
   ReadStringArray(*c, "env", &info.env);
-  ReadStringMap(*c, "labels", &info.labels);
-  ReadStringMap(*c, "pod_sandbox_labels", &info.pod_sandbox_labels);
+  ReadLabels(*c, "labels", &info.labels);
+  ReadLabels(*c, "pod_sandbox_labels", &info.pod_sandbox_labels);
   ReadPortMappings(*c, &info.port_mappings);
   ReadMounts(*c, &info.mounts);
   ReadProbe(*c, "Healthcheck", &info.healthcheck);

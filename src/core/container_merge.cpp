@@ -15,9 +15,8 @@ void KeepIfEmpty(Container& incoming, const Container& cached) {
 // Labels are fixed at creation, but each source sees only some of them (the
 // CRI plugin adds the pod's, containerd's native API does not): keep the union,
 // the newer value winning on a shared key.
-void KeepMissingKeys(std::map<std::string, std::string>& incoming,
-                     const std::map<std::string, std::string>& cached) {
-  incoming.insert(cached.begin(), cached.end());
+void KeepMissingKeys(Labels& incoming, const Labels& cached) {
+  for (const auto& [key, value] : cached) incoming.emplace(key, value);
 }
 
 // A name that is only the id is what engines without names report.

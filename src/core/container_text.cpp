@@ -1,5 +1,6 @@
 #include "core/container_text.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace libcontainer {
@@ -61,8 +62,8 @@ bool Clean(std::string& text) {
   return true;
 }
 
-// Calls visit(text) for every string of `info` but the label keys, which
-// cleaning must rebuild the maps for; `Info` is const or not.
+// Calls visit(text) for every string of `info` but the labels, which cleaning
+// rebuilds (they are held packed); `Info` is const or not.
 template <typename Info, typename Visit>
 void VisitTexts(Info& info, const Visit& visit) {
   for (auto* text :
@@ -71,9 +72,6 @@ void VisitTexts(Info& info, const Visit& visit) {
     visit(*text);
   }
   for (auto& text : info.env) visit(text);
-  for (auto* map : {&info.labels, &info.pod_sandbox_labels}) {
-    for (auto& entry : *map) visit(entry.second);
-  }
   for (auto& mount : info.mounts) {
     for (auto* text : {&mount.source, &mount.destination, &mount.mode, &mount.propagation}) visit(*text);
   }
@@ -84,22 +82,16 @@ void VisitTexts(Info& info, const Visit& visit) {
   }
 }
 
-bool KeysClean(const std::map<std::string, std::string>& map) {
-  for (const auto& entry : map) {
-    if (!IsCleanText(entry.first)) return false;
-  }
-  return true;
+bool LabelsClean(const Labels& labels) {
+  return std::all_of(labels.begin(), labels.end(),
+                     [](const auto& label) { return IsCleanText(label.first) && IsCleanText(label.second); });
 }
 
-void CleanKeys(std::map<std::string, std::string>& map) {
-  if (KeysClean(map)) return;
-  std::map<std::string, std::string> clean;
-  for (auto& [key, value] : map) {
-    std::string clean_key = key;
-    Clean(clean_key);
-    clean.emplace(std::move(clean_key), std::move(value));
-  }
-  map = std::move(clean);
+void CleanLabels(Labels& labels) {
+  if (LabelsClean(labels)) return;
+  Labels clean;
+  for (const auto& [key, value] : labels) clean.emplace(CleanText(key), CleanText(value));
+  labels = std::move(clean);
 }
 
 }  // namespace
@@ -125,7 +117,7 @@ bool IsCleanText(std::string_view text) {
 }
 
 bool HasCleanText(const ContainerInfo& info) {
-  bool clean = KeysClean(info.labels) && KeysClean(info.pod_sandbox_labels);
+  bool clean = LabelsClean(info.labels) && LabelsClean(info.pod_sandbox_labels);
   VisitTexts(info, [&clean](const std::string& text) { clean = clean && IsCleanText(text); });
   return clean;
 }
@@ -133,8 +125,8 @@ bool HasCleanText(const ContainerInfo& info) {
 bool CleanContainerText(ContainerInfo* info) {
   if (HasCleanText(*info)) return false;
   VisitTexts(*info, [](std::string& text) { Clean(text); });
-  CleanKeys(info->labels);
-  CleanKeys(info->pod_sandbox_labels);
+  CleanLabels(info->labels);
+  CleanLabels(info->pod_sandbox_labels);
   return true;
 }
 

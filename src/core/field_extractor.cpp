@@ -8,9 +8,9 @@ namespace {
 constexpr size_t kNpos = std::string_view::npos;
 
 // Label keys the kubelet (or the CRI engine) puts on every pod container.
-const std::string kLabelPodName = "io.kubernetes.pod.name";
-const std::string kLabelPodNamespace = "io.kubernetes.pod.namespace";
-const std::string kLabelPodUid = "io.kubernetes.pod.uid";
+constexpr std::string_view kLabelPodName = "io.kubernetes.pod.name";
+constexpr std::string_view kLabelPodNamespace = "io.kubernetes.pod.namespace";
+constexpr std::string_view kLabelPodUid = "io.kubernetes.pod.uid";
 
 constexpr std::string_view kHostId = "host";
 
@@ -81,7 +81,7 @@ bool IsHiddenLabel(std::string_view key) {
 }
 
 // `k:v` pairs joined by ", ", `k` alone for an empty value; engine-internal keys left out.
-FieldValue FormatLabels(const std::map<std::string, std::string>& labels, std::string& scratch) {
+FieldValue FormatLabels(const Labels& labels, std::string& scratch) {
   scratch.clear();
   for (const auto& [key, value] : labels) {
     if (IsHiddenLabel(key)) continue;
@@ -92,17 +92,9 @@ FieldValue FormatLabels(const std::map<std::string, std::string>& labels, std::s
   return Str(scratch);
 }
 
-// The map has no transparent comparator; building the key in scratch avoids a
-// temporary std::string (and its allocation for keys longer than the SSO buffer).
-const std::string* FindLabel(const std::map<std::string, std::string>& labels, std::string_view key,
-                             std::string& scratch) {
-  scratch.assign(key);
-  auto it = labels.find(scratch);
-  return it == labels.end() ? nullptr : &it->second;
-}
-
-FieldValue LabelValue(const std::map<std::string, std::string>& labels, const std::string& key) {
-  auto it = labels.find(key);
+// Labels end each value with a NUL: the value is handed out in place.
+FieldValue LabelValue(const Labels& labels, std::string_view key) {
+  const auto it = labels.find(key);
   return it == labels.end() ? Null() : Str(it->second);
 }
 
@@ -325,10 +317,8 @@ FieldValue ExtractField(const ExtractRequest& request, const ThreadFacts& thread
       return Bool(info->host_network);
     case FieldId::kContainerHostIpc:
       return Bool(info->host_ipc);
-    case FieldId::kContainerLabel: {
-      const std::string* value = FindLabel(info->labels, request.arg_key, scratch);
-      return value == nullptr ? Null() : Str(*value);
-    }
+    case FieldId::kContainerLabel:
+      return LabelValue(info->labels, request.arg_key);
     case FieldId::kContainerLabels:
       return FormatLabels(info->labels, scratch);
     case FieldId::kProcIsContainerHealthcheck:
@@ -351,12 +341,10 @@ FieldValue ExtractField(const ExtractRequest& request, const ThreadFacts& thread
     case FieldId::kK8sPodLabel: {
       const ContainerInfo* sandbox = PodSandbox(*info, lookup);
       if (sandbox != nullptr) {
-        if (const std::string* value = FindLabel(sandbox->pod_sandbox_labels, request.arg_key, scratch)) {
-          return Str(*value);
-        }
+        const auto it = sandbox->pod_sandbox_labels.find(request.arg_key);
+        if (it != sandbox->pod_sandbox_labels.end()) return Str(it->second);
       }
-      const std::string* value = FindLabel(info->pod_sandbox_labels, request.arg_key, scratch);
-      return value == nullptr ? Null() : Str(*value);
+      return LabelValue(info->pod_sandbox_labels, request.arg_key);
     }
     case FieldId::kK8sPodLabels: {
       const ContainerInfo* sandbox = PodSandbox(*info, lookup);

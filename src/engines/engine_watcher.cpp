@@ -510,7 +510,7 @@ void EngineWatcher::PolicySink::OnContainer(const ContainerInfo& info) {
     return;
   }
   ContainerInfo kept = info;
-  std::erase_if(kept.labels, [max_len](const auto& label) { return label.second.size() > max_len; });
+  kept.labels.erase_if([max_len](const auto& label) { return label.second.size() > max_len; });
   watcher_.sink_->OnContainer(kept);
 }
 

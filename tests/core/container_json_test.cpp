@@ -135,12 +135,12 @@ TEST(ContainerJsonTest, DefaultRecordShape) {
 
 TEST(ContainerJsonTest, InvalidUtf8IsReplacedNotThrown) {
   ContainerInfo in;
-  in.labels["bad"] = "\xFF\xFE latin1 \xE9";
+  in.labels.insert_or_assign("bad", "\xFF\xFE latin1 \xE9");
   std::string text;
   ASSERT_NO_THROW(text = ContainerToJson(in));
   ContainerInfo out;
   ASSERT_TRUE(ContainerFromJson(text, &out, nullptr));
-  EXPECT_EQ(out.labels["bad"], "\xEF\xBF\xBD\xEF\xBF\xBD latin1 \xEF\xBF\xBD");
+  EXPECT_EQ(out.labels.at("bad"), "\xEF\xBF\xBD\xEF\xBF\xBD latin1 \xEF\xBF\xBD");
 }
 
 TEST(ContainerJsonTest, ReadsInvalidUtf8FromOldCaptures) {
@@ -149,7 +149,7 @@ TEST(ContainerJsonTest, ReadsInvalidUtf8FromOldCaptures) {
   std::string error;
   ASSERT_TRUE(ContainerFromJson(text, &out, &error)) << error;
   EXPECT_EQ(out.id, "abc");
-  EXPECT_EQ(out.labels["k"], "caf\xEF\xBF\xBD");
+  EXPECT_EQ(out.labels.at("k"), "caf\xEF\xBF\xBD");
 }
 
 // A record as written by Falco 0.2x (libs' own container JSON) into captures.
@@ -180,7 +180,7 @@ TEST(ContainerJsonTest, ParsesOldFalcoCaptureRecord) {
   EXPECT_EQ(out.size, -1);  // missing
   EXPECT_FALSE(out.privileged);
   ASSERT_EQ(out.labels.size(), 1u);
-  EXPECT_EQ(out.labels["maintainer"], "NGINX Docker Maintainers <docker-maint@nginx.com>");
+  EXPECT_EQ(out.labels.at("maintainer"), "NGINX Docker Maintainers <docker-maint@nginx.com>");
   EXPECT_TRUE(out.env.empty());
   EXPECT_TRUE(out.mounts.empty());
   EXPECT_FALSE(out.healthcheck.has_value());
@@ -263,7 +263,7 @@ TEST(ContainerJsonTest, WrongTypesAreIgnored) {
   EXPECT_EQ(out.size, -1);
   EXPECT_TRUE(out.labels.empty());
   EXPECT_EQ(out.env, (std::vector<std::string>{"A=1", "B=2"}));
-  EXPECT_EQ(out.pod_sandbox_labels, (std::map<std::string, std::string>{{"a", "1"}}));
+  EXPECT_EQ(out.pod_sandbox_labels, (Labels{{"a", "1"}}));
   ASSERT_EQ(out.port_mappings.size(), 2u);
   EXPECT_EQ(out.port_mappings[0], (PortMapping{0, 0, 80}));
   EXPECT_EQ(out.port_mappings[1], (PortMapping{0, 53, 0}));

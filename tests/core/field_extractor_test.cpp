@@ -366,7 +366,7 @@ TEST(FieldExtractorTest, Labels) {
   EXPECT_TRUE(IsStr(h.Get(FieldId::kContainerLabel, &info, "io.kubernetes.pod.namespace"), "prod"));
   EXPECT_FALSE(h.Get(FieldId::kContainerLabel, &info, "com.example").present);
   EXPECT_FALSE(h.Get(FieldId::kContainerLabel, &info, "missing").present);
-  info.labels.clear();
+  info.labels = {};
   EXPECT_TRUE(IsStr(h.Get(FieldId::kContainerLabels, &info), ""));
 }
 
@@ -430,7 +430,7 @@ TEST(FieldExtractorTest, K8sFromLabels) {
   EXPECT_TRUE(IsStr(h.Get(FieldId::kK8sPodFullSandboxId, &info), kSandboxFullId));
 
   ContainerInfo plain = DockerContainer();
-  plain.labels.clear();
+  plain.labels = {};
   EXPECT_FALSE(h.Get(FieldId::kK8sPodName, &plain).present);
   EXPECT_FALSE(h.Get(FieldId::kK8sNsName, &plain).present);
   EXPECT_FALSE(h.Get(FieldId::kK8sPodUid, &plain).present);

@@ -34,7 +34,7 @@ inline std::string MissingFacts(const libcontainer::ContainerInfo& info, const E
   };
   auto label = [&](const char* key) {
     auto it = info.labels.find(key);
-    return it == info.labels.end() ? std::string() : it->second;
+    return std::string(it == info.labels.end() ? "" : it->second);
   };
   check("name", info.name, want.name);
   if (info.image.empty()) missing += "no image ";

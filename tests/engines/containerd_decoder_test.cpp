@@ -257,15 +257,15 @@ TEST(ContainerdDecoder, CriContainerNamesItsPodFromAnnotations) {
   c.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-container-status-verbose.json").dump());
   auto info = DecodeContainerdContainer(c, DecodeOptions{}, nullptr);
   ASSERT_TRUE(info);
-  EXPECT_EQ(info->labels["io.kubernetes.pod.name"], "probe-pod");
-  EXPECT_EQ(info->labels["io.kubernetes.pod.namespace"], "probe-ns");
-  EXPECT_EQ(info->labels["io.kubernetes.pod.uid"], "probe-pod-uid-1");
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.name"), "probe-pod");
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.namespace"), "probe-ns");
+  EXPECT_EQ(info->labels.at("io.kubernetes.pod.uid"), "probe-pod-uid-1");
   EXPECT_EQ(info->labels.count("probe"), 0u);  // CRI config labels: only in the CRI record
   EXPECT_EQ(info->name, "probe-ctr");
 
   // Labels kubelet set win over the annotations.
   SetEntry(c.mutable_labels(), "io.kubernetes.pod.name", "kubelet-pod");
-  EXPECT_EQ(DecodeContainerdContainer(c, DecodeOptions{}, nullptr)->labels["io.kubernetes.pod.name"],
+  EXPECT_EQ(DecodeContainerdContainer(c, DecodeOptions{}, nullptr)->labels.at("io.kubernetes.pod.name"),
             "kubelet-pod");
 
   // The sandbox names its own pod the same way.
@@ -274,7 +274,7 @@ TEST(ContainerdDecoder, CriContainerNamesItsPodFromAnnotations) {
   sandbox.mutable_spec()->set_value(CriRuntimeSpec("containerd-cri-pod-status-verbose.json").dump());
   auto pod = DecodeContainerdContainer(sandbox, DecodeOptions{}, nullptr);
   ASSERT_TRUE(pod);
-  EXPECT_EQ(pod->labels["io.kubernetes.pod.uid"], "probe-pod-uid-1");
+  EXPECT_EQ(pod->labels.at("io.kubernetes.pod.uid"), "probe-pod-uid-1");
   EXPECT_EQ(pod->name, "probe-pod");
 
   // A plain containerd container has no pod.

@@ -68,7 +68,7 @@ TEST(CriDecoder, ContainerdSamples) {
   EXPECT_EQ(info->labels.at("io.kubernetes.pod.namespace"), "probe-ns");
   EXPECT_EQ(info->labels.at("io.kubernetes.pod.uid"), "probe-pod-uid-1");
   EXPECT_EQ(info->labels.at("io.kubernetes.sandbox.id"), kPodId);
-  EXPECT_EQ(info->pod_sandbox_labels, (std::map<std::string, std::string>{{"probe", "cri"}}));
+  EXPECT_EQ(info->pod_sandbox_labels, (Labels{{"probe", "cri"}}));
   EXPECT_TRUE(info->host_network);  // sandbox network NODE
   EXPECT_FALSE(info->host_pid);
   EXPECT_FALSE(info->host_ipc);

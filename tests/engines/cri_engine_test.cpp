@@ -118,7 +118,7 @@ TEST_F(CriEngineTest, ListsContainersAndSandboxesAtStart) {
   EXPECT_FALSE(ctr->is_pod_sandbox);
   EXPECT_EQ(ctr->labels.at("io.kubernetes.pod.name"), "probe-pod");
   EXPECT_EQ(ctr->labels.at("io.kubernetes.pod.namespace"), "probe-ns");
-  EXPECT_EQ(ctr->pod_sandbox_labels, (std::map<std::string, std::string>{{"probe", "cri"}}));
+  EXPECT_EQ(ctr->pod_sandbox_labels, (Labels{{"probe", "cri"}}));
   EXPECT_TRUE(ctr->host_network);  // from the pod's NODE network namespace
 
   const auto pod = sink_.Added(kPodId);

@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <functional>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -73,7 +72,7 @@ TEST(DockerInspectTest, RealSample) {
   EXPECT_EQ(info.memory_limit, 0);
   EXPECT_EQ(info.swap_limit, 0);
   EXPECT_TRUE(info.env.empty());  // "Env": null
-  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_EQ(info.labels, (Labels{{"probe", "1"}}));
   EXPECT_TRUE(info.mounts.empty());
   EXPECT_TRUE(info.port_mappings.empty());
   EXPECT_FALSE(info.healthcheck.has_value());
@@ -93,7 +92,7 @@ TEST(DockerInspectTest, PodmanCompatSampleDecodesAsDocker) {
   EXPECT_EQ(info.image_tag, "test");
   EXPECT_EQ(info.created_time, 1795460782);  // 19:06:22Z
   EXPECT_EQ(info.env.size(), 5u);
-  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "api"}}));
+  EXPECT_EQ(info.labels, (Labels{{"probe", "api"}}));
 }
 
 // The ids of a list's records, nullopt when the list did not decode.
@@ -138,7 +137,7 @@ TEST(DockerListTest, RecordsCarryWhatTheListSays) {
   EXPECT_EQ(run.image_tag, "test");
   EXPECT_EQ(run.image_id, "30d75528cd2006d7fccbf552209e5ffe31362418e299a84ac25a140d7aa9009c");
   EXPECT_EQ(run.created_time, 1795460922);
-  EXPECT_EQ(run.labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_EQ(run.labels, (Labels{{"probe", "1"}}));
 }
 
 TEST(DockerListTest, EdgeCases) {
@@ -307,7 +306,7 @@ TEST(DockerInspectTest, LongLabelsDropped) {
     doc["Config"]["Labels"] = {{"keep", at_limit}, {"drop", too_long}, {"number", 5}, {"nil", nullptr}};
   });
   ContainerInfo info = MustDecode(text);
-  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"keep", at_limit}}));
+  EXPECT_EQ(info.labels, (Labels{{"keep", at_limit}}));
 
   DecodeOptions options;
   options.label_max_len = 200;

@@ -60,7 +60,7 @@ TEST(PodmanInspectTest, RealLibpodSample) {
   EXPECT_EQ(info.env,
             (std::vector<std::string>{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                                       "TERM=xterm", "container=podman", "HOME=/", "HOSTNAME=0ad691da02a4"}));
-  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_EQ(info.labels, (Labels{{"probe", "1"}}));
   EXPECT_FALSE(info.privileged);
   EXPECT_FALSE(info.host_pid);      // "private"
   EXPECT_FALSE(info.host_network);  // "none"
@@ -90,7 +90,7 @@ TEST(PodmanInspectTest, CompatSampleAlsoDecodes) {
   EXPECT_EQ(info.image_tag, "test");
   EXPECT_EQ(info.image_digest, "");
   EXPECT_EQ(info.created_time, 1795460782);
-  EXPECT_EQ(info.labels, (std::map<std::string, std::string>{{"probe", "api"}}));
+  EXPECT_EQ(info.labels, (Labels{{"probe", "api"}}));
 }
 
 TEST(PodmanInspectTest, InfraContainerIsSandbox) {
@@ -238,7 +238,7 @@ TEST(PodmanListTest, RealLibpodSample) {
   EXPECT_EQ((*listed)[0].name, "probe-created");
   EXPECT_EQ((*listed)[0].image, "localhost/local/busybox:test");
   EXPECT_EQ((*listed)[0].created_time, 1795460762);
-  EXPECT_EQ((*listed)[0].labels, (std::map<std::string, std::string>{{"probe", "1"}}));
+  EXPECT_EQ((*listed)[0].labels, (Labels{{"probe", "1"}}));
   EXPECT_EQ(engine_decode::ListedContainers("null", ContainerType::kPodman, {}, &error),
             std::vector<ContainerInfo>{});
   error.clear();
@@ -301,7 +301,7 @@ TEST(PodmanLogEventTest, RealEventsLog) {
   ASSERT_TRUE(create.has_value());
   EXPECT_EQ(create->name, "probe-file");
   EXPECT_EQ(create->image, "localhost/local/busybox:test");
-  EXPECT_EQ(create->labels, (std::map<std::string, std::string>{{"probe", "file"}, {"tier", "db"}}));
+  EXPECT_EQ(create->labels, (Labels{{"probe", "file"}, {"tier", "db"}}));
   EXPECT_EQ(create->time_nano, 1795473426132028012);  // 2026-11-23T22:37:06.132028012Z
   // Eight fraction digits (Go drops the trailing zero).
   EXPECT_EQ(DecodePodmanLogEvent(lines[2])->time_nano, 1795473426223767230);
@@ -328,7 +328,7 @@ TEST(PodmanLogEventTest, MalformedAndIncomplete) {
   EXPECT_EQ(event->kind, EngineEvent::Kind::kCreate);
   EXPECT_EQ(event->time_nano, 0);
   EXPECT_EQ(event->name, "");
-  EXPECT_EQ(event->labels, (std::map<std::string, std::string>{{"b", "x"}}));
+  EXPECT_EQ(event->labels, (Labels{{"b", "x"}}));
 }
 
 }  // namespace

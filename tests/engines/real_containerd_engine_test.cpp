@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,7 +64,7 @@ bool WasRemoved(const RecordingSink& sink, const std::string& full_id) {
 
 std::string Label(const ContainerInfo& info, const std::string& key) {
   auto it = info.labels.find(key);
-  return it == info.labels.end() ? "<missing>" : it->second;
+  return std::string(it == info.labels.end() ? "<missing>" : it->second);
 }
 
 // Folds every record of one container into a single cached record the way the plugin does

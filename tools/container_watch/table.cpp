@@ -18,7 +18,7 @@ std::string Shown(const std::string& cell) {
 
 std::string Label(const libcontainer::ContainerInfo& info, const std::string& key) {
   auto it = info.labels.find(key);
-  return it == info.labels.end() ? "" : it->second;
+  return std::string(it == info.labels.end() ? "" : it->second);
 }
 
 }  // namespace

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+
+#include "core/labels.h"
 
 namespace libcontainer {
 
@@ -17,8 +18,7 @@ struct DecodeOptions {
 // Keeps a label unless its value is longer than `max_len` (the reference's
 // label_max_len): long values are dropped whole, never cut, so a rule never
 // matches half a value. An existing key is kept.
-inline void KeepLabel(std::map<std::string, std::string>* labels, std::string_view key,
-                      std::string_view value, uint32_t max_len) {
+inline void KeepLabel(Labels* labels, std::string_view key, std::string_view value, uint32_t max_len) {
   if (value.size() <= max_len) labels->emplace(key, value);
 }
 

@@ -4,9 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+
+#include "core/labels.h"
 
 namespace libcontainer {
 
@@ -19,7 +20,7 @@ struct EngineEvent {
   std::string name;
   std::string image;
   // Actor attributes that are container labels (engines mix them with their own keys).
-  std::map<std::string, std::string> labels;
+  Labels labels;
   int64_t time_nano = 0;
 };
 

@@ -7,7 +7,6 @@
 // another CRI client reads the same and every source of one container agrees.
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -31,7 +30,7 @@ struct PodIdentity {
 };
 
 // Adds the pod's kubelet labels that `labels` lacks: labels kubelet set win.
-inline void AddPodLabels(const PodIdentity& pod, std::map<std::string, std::string>* labels) {
+inline void AddPodLabels(const PodIdentity& pod, Labels* labels) {
   const auto add = [labels](std::string_view key, const std::string& value) {
     if (!value.empty()) labels->emplace(key, value);
   };

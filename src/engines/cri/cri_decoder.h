@@ -3,7 +3,6 @@
 // → ContainerInfo, container events → EngineEvent. No I/O; nothing throws.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,9 +35,9 @@ struct CriPod {
   std::string sandbox_id;
   bool host_network = false, host_pid = false, host_ipc = false;
   std::string ip;
-  std::map<std::string, std::string> labels;  // cut to label_max_len
-  std::string cni_json;                       // cut to kMaxCniJsonLength
-  PodIdentity identity;                       // from the pod's metadata
+  Labels labels;         // cut to label_max_len
+  std::string cni_json;  // cut to kMaxCniJsonLength
+  PodIdentity identity;  // from the pod's metadata
 };
 
 // nullopt without a status.

@@ -8,9 +8,10 @@
 #include <google/protobuf/map.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+
+#include "core/labels.h"
 
 namespace libcontainer {
 
@@ -31,7 +32,7 @@ std::string ProtoMapValue(const Entries& entries, std::string_view key) {
 // (engines/common/decode_options.h):
 // a key whose last value is longer than `max_len` is left out.
 template <typename Entries>
-void ReadProtoLabels(const Entries& entries, uint32_t max_len, std::map<std::string, std::string>* out) {
+void ReadProtoLabels(const Entries& entries, uint32_t max_len, Labels* out) {
   for (const auto& entry : entries) {
     if (entry.value().size() <= max_len) {
       out->insert_or_assign(entry.key(), entry.value());
