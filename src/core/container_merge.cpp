@@ -12,13 +12,6 @@ void KeepIfEmpty(Container& incoming, const Container& cached) {
   if (incoming.empty()) incoming = cached;
 }
 
-// Labels are fixed at creation, but each source sees only some of them (the
-// CRI plugin adds the pod's, containerd's native API does not): keep the union,
-// the newer value winning on a shared key.
-void KeepMissingKeys(Labels& incoming, const Labels& cached) {
-  for (const auto& [key, value] : cached) incoming.emplace(key, value);
-}
-
 // A name that is only the id is what engines without names report.
 bool IsPlaceholderName(const ContainerInfo& info) {
   return info.name.empty() || info.name == info.id || info.name == info.full_id;
@@ -47,8 +40,11 @@ ContainerInfo MergeContainerRecords(const ContainerInfo& cached, ContainerInfo i
   KeepIfMissing(incoming.cni_json, cached.cni_json);
   KeepIfMissing(incoming.ip, cached.ip);
   KeepIfMissing(incoming.pod_sandbox_id, cached.pod_sandbox_id);
-  KeepMissingKeys(incoming.labels, cached.labels);
-  KeepMissingKeys(incoming.pod_sandbox_labels, cached.pod_sandbox_labels);
+  // Labels are fixed at creation, but each source sees only some of them (the
+  // CRI plugin adds the pod's, containerd's native API does not): keep the
+  // union, the newer value winning on a shared key.
+  incoming.labels.AddMissing(cached.labels);
+  incoming.pod_sandbox_labels.AddMissing(cached.pod_sandbox_labels);
   KeepIfEmpty(incoming.mounts, cached.mounts);
   KeepIfEmpty(incoming.env, cached.env);
   KeepIfEmpty(incoming.port_mappings, cached.port_mappings);

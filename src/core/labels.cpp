@@ -1,5 +1,6 @@
 #include "core/labels.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace libcontainer {
@@ -35,15 +36,6 @@ Labels::Labels(std::initializer_list<value_type> entries) {
   for (const value_type& entry : entries) emplace(entry.first, entry.second);
 }
 
-std::pair<Labels::const_iterator, bool> Labels::LowerBound(std::string_view key) const {
-  const const_iterator last = end();
-  for (const_iterator it = begin(); it != last; ++it) {
-    const int order = it->first.compare(key);
-    if (order >= 0) return {it, order == 0};
-  }
-  return {last, false};
-}
-
 Labels::const_iterator Labels::find(std::string_view key) const {
   // Extraction's path (k8s.ns.name, container.label[...]): raw entries, the
   // length compared before the bytes, and no order test, which for the
@@ -59,41 +51,105 @@ Labels::const_iterator Labels::find(std::string_view key) const {
   return end();
 }
 
+Labels::Place Labels::Locate(std::string_view key) const {
+  const char* const base = buffer_.data();
+  const char* const last = base + buffer_.size();
+  const auto offset = [base](const const_iterator& it) { return static_cast<size_t>(it.at_ - base); };
+  // Labels built in key order land after the last one: no scan.
+  if (buffer_.empty() || const_iterator(base + last_, last)->first < key) {
+    return {buffer_.size(), buffer_.size(), false};
+  }
+  for (const_iterator it(base, last); it.at_ != last; ++it) {
+    const int order = it->first.compare(key);
+    if (order < 0) continue;
+    const size_t from = offset(it);
+    if (order > 0) return {from, from, false};
+    return {from, offset(std::next(it)), true};
+  }
+  return {buffer_.size(), buffer_.size(), false};
+}
+
 bool Labels::emplace(std::string_view key, std::string_view value) {
   if (!Fits(key, value)) return false;
-  const auto [it, found] = LowerBound(key);
-  if (found) return false;
+  const Place place = Locate(key);
+  if (place.found) return false;
   const value_type entry{key, value};
-  Splice(Offset(it), Offset(it), &entry);
+  Splice(place.from, place.from, &entry);
   return true;
 }
 
 void Labels::insert_or_assign(std::string_view key, std::string_view value) {
   if (!Fits(key, value)) return;
-  const auto [it, found] = LowerBound(key);
-  const size_t from = Offset(it);
-  const size_t to = found ? Offset(std::next(it)) : from;
+  const Place place = Locate(key);
   const value_type entry{key, value};
-  Splice(from, to, &entry);
+  Splice(place.from, place.to, &entry);
 }
 
 size_t Labels::erase(std::string_view key) {
-  const auto [it, found] = LowerBound(key);
-  if (!found) return 0;
-  Splice(Offset(it), Offset(std::next(it)), nullptr);
+  const Place place = Locate(key);
+  if (!place.found) return 0;
+  Splice(place.from, place.to, nullptr);
   return 1;
 }
 
+void Labels::AddMissing(const Labels& other) {
+  if (other.empty()) return;
+  std::string merged;
+  bool added = false;
+  const_iterator mine = begin();
+  for (const value_type& theirs : other) {
+    for (; mine != end() && mine->first < theirs.first; ++mine)
+      AppendEntry(merged, mine->first, mine->second);
+    if (mine != end() && mine->first == theirs.first) continue;
+    AppendEntry(merged, theirs.first, theirs.second);
+    added = true;
+  }
+  if (!added) return;
+  for (; mine != end(); ++mine) AppendEntry(merged, mine->first, mine->second);
+  Assign(merged);
+}
+
 void Labels::Splice(size_t from, size_t to, const value_type* entry) {
-  // `entry` may view this buffer (a value read from these labels): the new
-  // buffer is built beside it before the old one goes.
+  const size_t old_size = buffer_.size();
   const size_t added = entry == nullptr ? 0 : kEntryHeader + entry->first.size() + entry->second.size() + 1;
-  std::string next;
-  next.reserve(buffer_.size() - (to - from) + added);
-  next.append(buffer_, 0, from);
-  if (entry != nullptr) AppendEntry(next, entry->first, entry->second);
-  next.append(buffer_, to);
-  buffer_ = std::move(next);
+  const size_t new_size = old_size - (to - from) + added;
+  // `entry` may view this buffer (a value read from these labels): it is
+  // copied out before the buffer changes.
+  if (new_size <= kExactFitBytes) {
+    std::string next;
+    next.reserve(new_size);
+    next.append(buffer_, 0, from);
+    if (entry != nullptr) AppendEntry(next, entry->first, entry->second);
+    next.append(buffer_, to);
+    buffer_ = std::move(next);
+  } else {
+    std::string bytes;
+    if (entry != nullptr) AppendEntry(bytes, entry->first, entry->second);
+    buffer_.replace(from, to - from, bytes);  // grows geometrically
+  }
+
+  if (old_size != 0 && (from < last_ || (from == last_ && to == from))) {
+    last_ = last_ + added - (to - from);  // an entry before the last one changed
+  } else if (entry != nullptr) {
+    last_ = from;  // appended, or the last entry took a new value
+  } else {
+    last_ = LastEntryOffset();  // the last entry went
+  }
+}
+
+void Labels::Assign(std::string& built) {
+  if (built.size() <= kExactFitBytes) {
+    buffer_ = std::string(built);  // a copy: a string built by appends keeps spare capacity
+  } else {
+    buffer_ = std::move(built);
+  }
+  last_ = LastEntryOffset();
+}
+
+size_t Labels::LastEntryOffset() const {
+  size_t last = 0;
+  for (auto it = begin(); it != end(); ++it) last = static_cast<size_t>(it.at_ - buffer_.data());
+  return last;
 }
 
 bool Labels::Fits(std::string_view key, std::string_view value) {

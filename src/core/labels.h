@@ -9,6 +9,12 @@
 // faster than a tree for the few dozen labels a container has, and take a
 // string_view, so extracting a label never builds a key string.
 //
+// Built in key order (JSON objects and the merge read that way; protobuf maps
+// are sorted first, engines/grpc/proto_map.h), each label is an append: a
+// container with ten thousand labels decodes in linear time. A label set that
+// fits kExactFitBytes is held without spare capacity, as records are cached
+// for their lifetime; a larger one grows geometrically.
+//
 // Keys and values may hold any byte, NULs included (engines send them; the
 // text cleaning decides what Falco sees). A key or value of 4 GiB or more is
 // not kept: no engine sends one, and our readers cap bodies far below that.
@@ -91,6 +97,8 @@ class Labels {
   void insert_or_assign(std::string_view key, std::string_view value);
   // Removes `key`; returns how many labels went (0 or 1).
   size_t erase(std::string_view key);
+  // Adds the labels of `other` whose keys these lack, in one pass over both.
+  void AddMissing(const Labels& other);
   // Removes the labels for which pred({key, value}) holds; returns how many went.
   template <typename Pred>
   size_t erase_if(const Pred& pred) {
@@ -103,8 +111,7 @@ class Labels {
         AppendEntry(kept, entry.first, entry.second);
       }
     }
-    // A copy, not a move: a string built by appends keeps spare capacity.
-    if (removed > 0) buffer_ = std::string(kept);
+    if (removed > 0) Assign(kept);
     return removed;
   }
 
@@ -114,17 +121,29 @@ class Labels {
   // Each entry: key length and value length (uint32_t, native byte order,
   // unaligned), the key's bytes, the value's, a NUL.
   static constexpr size_t kEntryHeader = 2 * sizeof(uint32_t);
+  // Up to this size the buffer is reallocated to fit at each change.
+  static constexpr size_t kExactFitBytes = 4096;
 
-  // The first entry whose key is not before `key`, and whether it is `key`.
-  std::pair<const_iterator, bool> LowerBound(std::string_view key) const;
+  // Where `key` goes: the offsets of the first entry whose key is not before
+  // it and of the entry after that one, and whether that entry is `key`.
+  struct Place {
+    size_t from = 0;
+    size_t to = 0;
+    bool found = false;
+  };
+  Place Locate(std::string_view key) const;
   // Replaces the bytes [from, to) of the buffer by `entry` (by nothing when
-  // null), leaving no spare capacity: records are cached for their lifetime.
+  // null). `entry` may view this buffer.
   void Splice(size_t from, size_t to, const value_type* entry);
+  // Takes `built` (entries in key order) as the buffer, without spare
+  // capacity when small.
+  void Assign(std::string& built);
+  size_t LastEntryOffset() const;  // by a walk
   static bool Fits(std::string_view key, std::string_view value);
   static void AppendEntry(std::string& out, std::string_view key, std::string_view value);
-  size_t Offset(const const_iterator& it) const { return static_cast<size_t>(it.at_ - buffer_.data()); }
 
   std::string buffer_;
+  size_t last_ = 0;  // offset of the last entry; 0 when there is none
 };
 
 }  // namespace libcontainer

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,6 +99,72 @@ TEST(LabelsTest, EqualWhenTheSameLabelsWhateverTheOrderTheyCameIn) {
   EXPECT_EQ(copy, built);
   Labels moved = std::move(copy);
   EXPECT_EQ(moved, built);
+}
+
+TEST(LabelsTest, AddMissingKeepsOwnValuesAndAddsTheOthersInOrder) {
+  Labels mine{{"b", "mine"}, {"d", "4"}};
+  mine.AddMissing(Labels{{"a", "1"}, {"b", "theirs"}, {"c", "3"}, {"e", "5"}});
+  EXPECT_EQ(All(mine), (Entries{{"a", "1"}, {"b", "mine"}, {"c", "3"}, {"d", "4"}, {"e", "5"}}));
+  mine.AddMissing(Labels{{"b", "x"}});
+  mine.AddMissing(Labels{});
+  EXPECT_EQ(mine.size(), 5U);
+  Labels none;
+  none.AddMissing(mine);
+  EXPECT_EQ(none, mine);
+  none.emplace("f", "6");  // after AddMissing, appends still land last
+  EXPECT_EQ(All(none).back(), (std::pair<std::string, std::string>{"f", "6"}));
+}
+
+// Thousands of labels in any order, past the size up to which the buffer is
+// kept exact: every change checked against std::map, which the labels replace.
+TEST(LabelsTest, AnySequenceOfChangesReadsAsAStdMapWould) {
+  std::mt19937 random(20261203);
+  const auto pick = [&random](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random); };
+  const auto key = [&] { return "key." + std::to_string(pick(400)); };
+  const auto value = [&] {
+    return std::string(pick(3) == 0 ? pick(300) : pick(12), static_cast<char>('a' + pick(26)));
+  };
+  Labels labels;
+  std::map<std::string, std::string> model;
+  size_t max_bytes = 0;  // as held packed
+  for (int step = 0; step < 6000; ++step) {
+    const std::string k = key();
+    const std::string v = value();
+    switch (pick(6)) {
+      case 0:
+      case 1:
+        EXPECT_EQ(labels.emplace(k, v), model.emplace(k, v).second);
+        break;
+      case 2:
+        labels.insert_or_assign(k, v);
+        model.insert_or_assign(k, v);
+        break;
+      case 3:
+        EXPECT_EQ(labels.erase(k), model.erase(k));
+        break;
+      case 4: {
+        Labels other{{k, v}, {key(), value()}};
+        labels.AddMissing(other);
+        for (const auto& [ok, ov] : other) model.emplace(ok, ov);
+        break;
+      }
+      default: {
+        const char c = static_cast<char>('a' + pick(26));
+        const auto drop = [c](const auto& label) { return !label.second.empty() && label.second[0] == c; };
+        EXPECT_EQ(labels.erase_if(drop), std::erase_if(model, drop));
+      }
+    }
+    ASSERT_EQ(All(labels), Entries(model.begin(), model.end())) << "step " << step;
+    size_t bytes = 0;
+    for (const auto& [mk, mv] : model) bytes += mk.size() + mv.size() + 9;
+    max_bytes = std::max(max_bytes, bytes);
+    if (!model.empty()) {
+      // The last key is known without a walk: appending after it must still land last.
+      EXPECT_EQ(labels.find(model.rbegin()->first)->second, model.rbegin()->second);
+    }
+  }
+  EXPECT_GT(model.size(), 50U);
+  EXPECT_GT(max_bytes, 2 * 4096U);  // well past the exact-fit size
 }
 
 }  // namespace

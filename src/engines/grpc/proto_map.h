@@ -7,9 +7,11 @@
 
 #include <google/protobuf/map.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/labels.h"
 
@@ -31,14 +33,19 @@ std::string ProtoMapValue(const Entries& entries, std::string_view key) {
 // Fills *out, empty before, with the labels of `entries` by the rule of KeepLabel
 // (engines/common/decode_options.h):
 // a key whose last value is longer than `max_len` is left out.
+// The entries are put in key order first (a stable sort: a key's last entry
+// stays last), so that each label is an append (core/labels.h).
 template <typename Entries>
 void ReadProtoLabels(const Entries& entries, uint32_t max_len, Labels* out) {
-  for (const auto& entry : entries) {
-    if (entry.value().size() <= max_len) {
-      out->insert_or_assign(entry.key(), entry.value());
-    } else {
-      out->erase(entry.key());
-    }
+  std::vector<const typename Entries::value_type*> sorted;
+  sorted.reserve(static_cast<size_t>(entries.size()));
+  for (const auto& entry : entries) sorted.push_back(&entry);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return a->key() < b->key(); });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const bool last_of_key = i + 1 == sorted.size() || sorted[i + 1]->key() != sorted[i]->key();
+    if (last_of_key && sorted[i]->value().size() <= max_len)
+      out->emplace(sorted[i]->key(), sorted[i]->value());
   }
 }
 
