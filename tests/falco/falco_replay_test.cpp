@@ -30,7 +30,7 @@ constexpr const char* kHostExec = LIBCONTAINER_HOST_EXEC;
   "id=%container.id name=%container.name image=%container.image repo=%container.image.repository "         \
   "tag=%container.image.tag type=%container.type privileged=%container.privileged ip=%container.ip "       \
   "proc_mounts=%container.mount.dest[/proc*] ns=%k8s.ns.name pod=%k8s.pod.name start=%container.start_ts " \
-  "tid=%thread.tid"
+  "maintainer=%container.label[maintainer] labels=%container.labels tid=%thread.tid"
 
 #define LIBCONTAINER_REPLAY_RULE(name, condition, priority) \
   "- rule: " name                                           \
@@ -58,15 +58,21 @@ constexpr const char* kRules =
 // has none.
 struct ContainerFacts {
   std::string id, name, image, repo, tag, type, privileged, ip;
+  std::string labels;  // `k:v, ...` as container.labels shows them
 };
+
+constexpr std::string_view kNginxMaintainer = "NGINX Docker Maintainers <docker-maint@nginx.com>";
 
 // docker container 697956520d89 of the three psp captures (the full record,
 // after an "incomplete" placeholder in run_as_user_0_container).
-const ContainerFacts kHopefulTaussig{"697956520d89", "hopeful_taussig", "nginx", "nginx",
-                                     "latest",       "docker",          "false", "172.17.0.2"};
+const ContainerFacts kHopefulTaussig{
+    "697956520d89", "hopeful_taussig", "nginx",
+    "nginx",        "latest",          "docker",
+    "false",        "172.17.0.2",      "maintainer:" + std::string(kNginxMaintainer)};
 // The privileged capture's record, event #1405 of the stream.
-const ContainerFacts kEpicCray{"9dbcbd0c435f", "epic_cray", "nginx:latest", "nginx",
-                               "latest",       "docker",    "true",         "172.17.0.2"};
+const ContainerFacts kEpicCray{"9dbcbd0c435f", "epic_cray",  "nginx:latest",
+                               "nginx",        "latest",     "docker",
+                               "true",         "172.17.0.2", "maintainer:" + std::string(kNginxMaintainer)};
 // The 2016 capture's records give id, name and image only.
 const ContainerFacts kMitmNginx{"ad8301db070e", "mitm_nginx", "nginx:latest", "nginx",
                                 "latest",       "docker",     "false",        ""};
@@ -141,6 +147,10 @@ TEST_P(FalcoReplay, AlertsCarryTheCapturedContainerMetadata) {
     EXPECT_EQ(Field(alert, "container.mount.dest[/proc*]"), "<NA>");
     EXPECT_EQ(Field(alert, "k8s.ns.name"), "<NA>");
     EXPECT_EQ(Field(alert, "k8s.pod.name"), "<NA>");
+    // A label by key, and all of them, as Falco reads them from the plugin.
+    EXPECT_EQ(Field(alert, "container.label[maintainer]"),
+              c.labels.empty() ? "<NA>" : std::string(kNginxMaintainer));
+    EXPECT_EQ(Field(alert, "container.labels"), c.labels);
 
     // Falco appends the six suggested fields to every alert's text.
     const std::string suffix = " container_id=" + c.id + " container_name=" + c.name +
