@@ -135,13 +135,15 @@ bool WorksWithoutInfo(FieldId id) {
   }
 }
 
-// What MatchBracket returns when glibc's fnmatch fails the whole match: the
-// pattern ends inside a bracket on a range's '-' or on an escaping backslash.
-constexpr size_t kBadPattern = kNpos - 1;
+// What MatchBracket returns when glibc's fnmatch fails the match at this text
+// position (a '*' before may still place it elsewhere): the pattern ends
+// inside a bracket on an escaping backslash, or on a range's '-' before the
+// character matched.
+constexpr size_t kFailsHere = kNpos - 1;
 
 // Matches `c` against the bracket expression opening at pattern[open] ('[').
 // Returns the index just past its closing ']', kNpos when it is unterminated
-// (fnmatch then treats the '[' as an ordinary character), or kBadPattern.
+// (fnmatch then treats the '[' as an ordinary character), or kFailsHere.
 size_t MatchBracket(std::string_view pattern, size_t open, unsigned char c, bool* matched) {
   size_t i = open + 1;
   bool negate = false;
@@ -159,20 +161,21 @@ size_t MatchBracket(std::string_view pattern, size_t open, unsigned char c, bool
     }
     first = false;
     if (lo == '\\') {
-      if (++i == pattern.size()) return kBadPattern;
+      if (++i == pattern.size()) return kFailsHere;
       lo = pattern[i];
     }
     ++i;
     unsigned char hi = lo;
     if (i < pattern.size() && pattern[i] == '-') {
-      // glibc gives up on a range cut short by the pattern's end, except
-      // after '[' (its class syntax): then the bracket is just unterminated.
-      if (i + 1 == pattern.size()) return lo == '[' ? kNpos : kBadPattern;
+      // glibc stops reading a bracket at the first element the character
+      // matches and then only looks for the closing ']'; it fails on a range
+      // cut short by the pattern's end only if it gets there unmatched.
+      if (i + 1 == pattern.size()) return found || lo == c ? kNpos : kFailsHere;
       if (pattern[i + 1] != ']') {
         hi = pattern[i + 1];
         i += 2;
         if (hi == '\\') {
-          if (i == pattern.size()) return kBadPattern;
+          if (i == pattern.size()) return kFailsHere;
           hi = pattern[i++];
         }
       }
@@ -207,12 +210,11 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
       } else if (pc == '[') {
         bool matched = false;
         const size_t end = MatchBracket(pattern, p, static_cast<unsigned char>(text[t]), &matched);
-        if (end == kBadPattern) return false;
-        if (end != kNpos) {
+        if (end == kNpos) {
+          ok = text[t] == '[';
+        } else if (end != kFailsHere) {
           next = end;
           ok = matched;
-        } else {
-          ok = text[t] == '[';
         }
       } else if (pc == '\\') {
         // A trailing backslash escapes nothing: fnmatch then matches nothing.
