@@ -54,42 +54,21 @@ Labels::const_iterator Labels::find(std::string_view key) const {
 Labels::Place Labels::Locate(std::string_view key) const {
   const char* const base = buffer_.data();
   const char* const last = base + buffer_.size();
-  const auto offset = [base](const const_iterator& it) { return static_cast<size_t>(it.at_ - base); };
   // Labels built in key order land after the last one: no scan.
-  if (buffer_.empty() || const_iterator(base + last_, last)->first < key) {
-    return {buffer_.size(), buffer_.size(), false};
-  }
+  if (buffer_.empty() || const_iterator(base + last_, last)->first < key) return {buffer_.size(), false};
   for (const_iterator it(base, last); it.at_ != last; ++it) {
     const int order = it->first.compare(key);
-    if (order < 0) continue;
-    const size_t from = offset(it);
-    if (order > 0) return {from, from, false};
-    return {from, offset(std::next(it)), true};
+    if (order >= 0) return {static_cast<size_t>(it.at_ - base), order == 0};
   }
-  return {buffer_.size(), buffer_.size(), false};
+  return {buffer_.size(), false};
 }
 
 bool Labels::emplace(std::string_view key, std::string_view value) {
   if (!Fits(key, value)) return false;
   const Place place = Locate(key);
   if (place.found) return false;
-  const value_type entry{key, value};
-  Splice(place.from, place.from, &entry);
+  Insert(place.at, key, value);
   return true;
-}
-
-void Labels::insert_or_assign(std::string_view key, std::string_view value) {
-  if (!Fits(key, value)) return;
-  const Place place = Locate(key);
-  const value_type entry{key, value};
-  Splice(place.from, place.to, &entry);
-}
-
-size_t Labels::erase(std::string_view key) {
-  const Place place = Locate(key);
-  if (!place.found) return 0;
-  Splice(place.from, place.to, nullptr);
-  return 1;
 }
 
 void Labels::AddMissing(const Labels& other) {
@@ -109,32 +88,25 @@ void Labels::AddMissing(const Labels& other) {
   Assign(merged);
 }
 
-void Labels::Splice(size_t from, size_t to, const value_type* entry) {
+void Labels::Insert(size_t at, std::string_view key, std::string_view value) {
   const size_t old_size = buffer_.size();
-  const size_t added = entry == nullptr ? 0 : kEntryHeader + entry->first.size() + entry->second.size() + 1;
-  const size_t new_size = old_size - (to - from) + added;
-  // `entry` may view this buffer (a value read from these labels): it is
-  // copied out before the buffer changes.
-  if (new_size <= kExactFitBytes) {
+  const size_t added = kEntryHeader + key.size() + value.size() + 1;
+  // `key` and `value` may view this buffer (a value read from these labels):
+  // they are copied out before the buffer changes.
+  if (old_size + added <= kExactFitBytes) {
     std::string next;
-    next.reserve(new_size);
-    next.append(buffer_, 0, from);
-    if (entry != nullptr) AppendEntry(next, entry->first, entry->second);
-    next.append(buffer_, to);
+    next.reserve(old_size + added);
+    next.append(buffer_, 0, at);
+    AppendEntry(next, key, value);
+    next.append(buffer_, at);
     buffer_ = std::move(next);
   } else {
-    std::string bytes;
-    if (entry != nullptr) AppendEntry(bytes, entry->first, entry->second);
-    buffer_.replace(from, to - from, bytes);  // grows geometrically
+    std::string entry;
+    AppendEntry(entry, key, value);
+    buffer_.insert(at, entry);  // grows geometrically
   }
-
-  if (old_size != 0 && (from < last_ || (from == last_ && to == from))) {
-    last_ = last_ + added - (to - from);  // an entry before the last one changed
-  } else if (entry != nullptr) {
-    last_ = from;  // appended, or the last entry took a new value
-  } else {
-    last_ = LastEntryOffset();  // the last entry went
-  }
+  // Appended: it is the last entry; else the last one moved up.
+  last_ = at == old_size ? at : last_ + added;
 }
 
 void Labels::Assign(std::string& built) {

@@ -93,10 +93,6 @@ class Labels {
 
   // Adds the label unless `key` is there already; returns whether it was added.
   bool emplace(std::string_view key, std::string_view value);
-  // Adds the label, or gives `key` this value.
-  void insert_or_assign(std::string_view key, std::string_view value);
-  // Removes `key`; returns how many labels went (0 or 1).
-  size_t erase(std::string_view key);
   // Adds the labels of `other` whose keys these lack, in one pass over both.
   void AddMissing(const Labels& other);
   // Removes the labels for which pred({key, value}) holds; returns how many went.
@@ -124,17 +120,16 @@ class Labels {
   // Up to this size the buffer is reallocated to fit at each change.
   static constexpr size_t kExactFitBytes = 4096;
 
-  // Where `key` goes: the offsets of the first entry whose key is not before
-  // it and of the entry after that one, and whether that entry is `key`.
+  // Where `key` goes: the offset of the first entry whose key is not before
+  // it, and whether that entry is `key`.
   struct Place {
-    size_t from = 0;
-    size_t to = 0;
+    size_t at = 0;
     bool found = false;
   };
   Place Locate(std::string_view key) const;
-  // Replaces the bytes [from, to) of the buffer by `entry` (by nothing when
-  // null). `entry` may view this buffer.
-  void Splice(size_t from, size_t to, const value_type* entry);
+  // Inserts the entry {key, value} at offset `at`; `key` and `value` may view
+  // this buffer.
+  void Insert(size_t at, std::string_view key, std::string_view value);
   // Takes `built` (entries in key order) as the buffer, without spare
   // capacity when small.
   void Assign(std::string& built);

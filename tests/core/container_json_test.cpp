@@ -135,7 +135,7 @@ TEST(ContainerJsonTest, DefaultRecordShape) {
 
 TEST(ContainerJsonTest, InvalidUtf8IsReplacedNotThrown) {
   ContainerInfo in;
-  in.labels.insert_or_assign("bad", "\xFF\xFE latin1 \xE9");
+  in.labels.emplace("bad", "\xFF\xFE latin1 \xE9");
   std::string text;
   ASSERT_NO_THROW(text = ContainerToJson(in));
   ContainerInfo out;

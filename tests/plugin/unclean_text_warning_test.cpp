@@ -27,7 +27,7 @@ TEST(UncleanTextWarningTest, OncePerContainerUntilRemoved) {
   CapturingLogger logger;
   UncleanTextWarning warning(logger);
   ContainerInfo bad_key = Record("a1", "web");
-  bad_key.labels.insert_or_assign("k\x80", "v");
+  bad_key.labels.emplace("k\x80", "v");
   ContainerInfo bad_name = Record("b2", std::string("n\0m", 3));
   const ContainerInfo clean = Record("c3", "fine");
   for (int i = 0; i < 3; ++i) {  // listed, then an event, then a lookup
